@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with one line: "N passed, N failed, N skipped".
+# Exits non-zero if a test failed or if no test ran. Extra arguments go to `dotnet test`
+# (e.g. eng/test.sh --filter "FullyQualifiedName~Config").
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/.test-results"
+rm -rf "$results"
+
+"$root/eng/native.sh" prepare "$root/KafkaDemos.sln" || exit 1
+
+dotnet test "$root/KafkaDemos.sln" --nologo --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+
+# Sum the counters of every TRX file: xunit's skipped tests are "notExecuted".
+read -r total passed failed skipped < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
+    function attr(name,   m) { if (match($0, name "=\"[0-9]+\"")) { m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
+    { t += attr("total"); p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); s += attr("notExecuted") }
+    END { printf "%d %d %d %d\n", t, p, f, s }')
+echo
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$total" -eq 0 ]; then echo "eng/test.sh: no test ran" >&2; exit 1; fi
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then exit 1; fi
+exit 0

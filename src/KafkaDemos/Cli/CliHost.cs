@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
+
+namespace KafkaDemos.Cli;
+
+/// <summary>
+/// Runs the command tree: usage errors exit 2 (System.CommandLine's default is 1), Ctrl+C and
+/// SIGTERM cancel the running demo so it can stop cleanly (a second Ctrl+C exits at once),
+/// and nothing unexpected reaches the user as a stack trace.
+/// </summary>
+public static class CliHost
+{
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        foreach (var option in root.Options.OfType<VersionOption>())
+            option.Action = new PrintVersionAction();
+        foreach (var option in GlobalOptions.All) root.Options.Add(option);
+
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"Error: {error.Message}");
+            Console.Error.WriteLine($"Run '{CommandPath(parse)} --help' for usage and examples.");
+            return ExitCodes.Usage;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        int interrupts = 0;
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (Interlocked.Increment(ref interrupts) > 1) return; // second Ctrl+C: let the runtime end the process
+            e.Cancel = true;
+            Console.Error.WriteLine("Stopping (Ctrl+C again to quit at once) ...");
+            cancel.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancel.Token);
+        }
+        catch (DllNotFoundException e)
+        {
+            Console.Error.WriteLine($"Error: the native Kafka client (librdkafka) could not be loaded: {e.Message}\nRun eng/native.sh, or build with the librdkafka.redist package available.");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Error: unexpected {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Command is RootCommand ? "demo" : result.Command.Name);
+        return string.Join(' ', names);
+    }
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            Console.Out.WriteLine(VersionInfo.Text);
+            return ExitCodes.Success;
+        }
+    }
+}

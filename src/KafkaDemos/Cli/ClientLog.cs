@@ -1,0 +1,22 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Cli;
+
+/// <summary>
+/// Routes librdkafka's log lines into the event stream instead of raw stderr text. The
+/// common configuration section is shared by every client, so librdkafka's notes that a
+/// producer property is ignored by a consumer (and the reverse) are expected and dropped.
+/// </summary>
+public static class ClientLog
+{
+    public static Action<T, LogMessage> Handler<T>(IEventSink sink) => (_, message) =>
+    {
+        if (message.Level > SyslogLevel.Warning) return;
+        if (message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)) return;
+        sink.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}"));
+    };
+
+    public static Action<T, Error> ErrorHandler<T>(IEventSink sink) => (_, error) =>
+        sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+
+namespace KafkaDemos.Cli;
+
+/// <summary>What every command's action receives: the parse result, the event sink and Ctrl+C.</summary>
+public sealed class DemoContext(ParseResult parse, IEventSink output, OutputFormat format, CancellationToken cancellation)
+{
+    public ParseResult Parse { get; } = parse;
+
+    public IEventSink Output { get; } = output;
+
+    public OutputFormat Format { get; } = format;
+
+    /// <summary>Cancelled by Ctrl+C or SIGTERM; demos stop, flush or commit with a bound, and report.</summary>
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    public T? Get<T>(Option<T> option) => Parse.GetValue(option);
+
+    /// <summary>Loads the configuration from files, environment and the global flags plus <paramref name="flags"/>.</summary>
+    public DemoConfiguration LoadConfiguration(params IEnumerable<FlagSetting?> flags)
+    {
+        var request = new ConfigRequest
+        {
+            ConfigFiles = Parse.GetValue(GlobalOptions.Config) ?? [],
+            BootstrapServers = Parse.GetValue(GlobalOptions.BootstrapServers),
+            Properties = Parse.GetValue(GlobalOptions.Property) ?? [],
+            Flags = [.. flags.OfType<FlagSetting>(), .. PreflightFlag()],
+        };
+        return ConfigLoader.Load(request);
+    }
+
+    private IEnumerable<FlagSetting> PreflightFlag()
+    {
+        if (Parse.GetValue(GlobalOptions.PreflightTimeout) is not double seconds) yield break;
+        if (seconds <= 0) throw new UsageException($"--preflight-timeout {seconds} must be more than 0 seconds");
+        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, ((int)(seconds * 1000)).ToString(), "--preflight-timeout");
+    }
+
+    /// <summary>A flag setting if the option was given on the command line, else null.</summary>
+    public FlagSetting? Flag<T>(Option<T> option, string section, string key, Func<T, string>? format = null)
+    {
+        var result = Parse.GetResult(option);
+        if (result is null || result.Implicit) return null;
+        T value = Parse.GetValue(option)!;
+        return new FlagSetting(section, key, format is null ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : format(value), option.Name);
+    }
+
+    public void Info(string message) => Output.Emit(new InfoEvent(message));
+}

@@ -1,0 +1,21 @@
+namespace KafkaDemos.Cli;
+
+/// <summary>Process exit codes, the same for every command (listed in `demo --help`).</summary>
+public static class ExitCodes
+{
+    /// <summary>The demo ran and every check passed.</summary>
+    public const int Success = 0;
+
+    /// <summary>The demo ran but something failed: a delivery, a commit, a check.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Usage or configuration error: a bad flag, value or config file.</summary>
+    public const int Usage = 2;
+
+    /// <summary>No broker answered at the configured bootstrap servers.</summary>
+    public const int BrokerUnreachable = 3;
+
+    public const string HelpText =
+        "Exit codes: 0 success, 1 the demo ran but something failed (a delivery, a commit, a check), " +
+        "2 usage or configuration error, 3 broker unreachable.";
+}

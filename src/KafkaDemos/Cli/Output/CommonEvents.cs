@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace KafkaDemos.Cli.Output;
+
+/// <summary>A status line: what the demo is doing, in the words of the course.</summary>
+public sealed record InfoEvent(string Message) : DemoEvent("info")
+{
+    public override string? ToText() => Message;
+}
+
+/// <summary>Something the user should know but that does not fail the run.</summary>
+public sealed record WarningEvent(string Message) : DemoEvent("warning")
+{
+    public override string? ToText() => "Warning: " + Message;
+}
+
+/// <summary>An error reported by a client or the demo (the course's error_cb).</summary>
+public sealed record ErrorEvent(string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code = null, bool Fatal = false)
+    : DemoEvent("error")
+{
+    public override string? ToText() => (Fatal ? "Fatal error: " : "Error: ") + Message;
+}
+
+/// <summary>
+/// The closing figures of a command. Fields are flattened into the JSON line
+/// ({"event":"summary","of":"produce","sent":10,...}); text mode prints "name: value" pairs.
+/// </summary>
+public sealed record SummaryEvent(string Of, [property: JsonIgnore] IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("summary")
+{
+
+    [JsonExtensionData]
+    public Dictionary<string, object?> Extension => Fields.ToDictionary(f => f.Key, f => f.Value);
+
+    public override string? ToText() =>
+        "Summary: " + string.Join(", ", Fields.Select(f => $"{f.Key.Replace('_', ' ')} {Format(f.Value)}"));
+
+    private static string Format(object? value) => value switch
+    {
+        null => "-",
+        double d => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+        System.Collections.IDictionary dict => "{" + string.Join(", ", dict.Keys.Cast<object>().Select(k => $"{k}={Format(dict[k])}")) + "}",
+        string s => s,
+        System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+}

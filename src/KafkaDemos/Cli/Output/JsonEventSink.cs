@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KafkaDemos.Cli.Output;
+
+/// <summary>One JSON object per line on stdout, every event, for scripts and tests.</summary>
+public sealed class JsonEventSink : IEventSink
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly Stream _stream;
+    private readonly Utf8JsonWriter _writer;
+    private readonly Lock _lock = new();
+
+    public JsonEventSink(Stream stdout)
+    {
+        _stream = new BufferedStream(stdout, 64 * 1024);
+        _writer = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    public void Emit(DemoEvent e)
+    {
+        lock (_lock)
+        {
+            JsonSerializer.Serialize(_writer, e, e.GetType(), Options);
+            _writer.Flush();
+            _writer.Reset();
+            _stream.WriteByte((byte)'\n');
+            // Per-message events stay buffered for throughput; everything else is visible at once.
+            if (!e.IsPerMessage) _stream.Flush();
+        }
+    }
+
+    public void Flush()
+    {
+        lock (_lock) _stream.Flush();
+    }
+}

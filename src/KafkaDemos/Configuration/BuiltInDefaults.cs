@@ -1,0 +1,25 @@
+namespace KafkaDemos.Configuration;
+
+/// <summary>The lowest configuration layer: what every command uses when nothing else says otherwise.</summary>
+public static class BuiltInDefaults
+{
+    public const string Source = "default";
+
+    public static IEnumerable<ConfigEntry> Entries()
+    {
+        yield return new(ConfigSections.Common, "bootstrap.servers", "localhost:9092", Source);
+        yield return new(ConfigSections.Common, "client.id", "kafka-demos", Source);
+        // Short enough that a learner sees a failed delivery when the broker goes away.
+        yield return new(ConfigSections.Producer, "message.timeout.ms", "10000", Source);
+        yield return new(ConfigSections.Consumer, "group.id", "tdea", Source);
+        yield return new(ConfigSections.Consumer, "auto.offset.reset", "earliest", Source);
+        // The course's value; it also keeps rebalances on the embedded broker to about 5 s.
+        yield return new(ConfigSections.Consumer, "session.timeout.ms", "6000", Source);
+        yield return new(ConfigSections.Demo, DemoSettings.TopicKey, "ak03.fourpartition", Source);
+        yield return new(ConfigSections.Demo, DemoSettings.CountKey, "10", Source);
+        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, "5000", Source);
+    }
+}
+
+/// <summary>One value of one layer: section, key, value and where it came from.</summary>
+public sealed record ConfigEntry(string Section, string Key, string Value, string Source);

@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+
+namespace KafkaDemos.Native;
+
+/// <summary>P/Invoke declarations of librdkafka's mock cluster (rdkafka_mock.h).</summary>
+internal static partial class MockClusterNative
+{
+    private const string Lib = "librdkafka";
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_cluster_new")]
+    public static partial nint ClusterNew(nint rk, int brokerCount);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_cluster_destroy")]
+    public static partial void ClusterDestroy(nint mcluster);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_cluster_bootstraps")]
+    public static partial nint ClusterBootstraps(nint mcluster);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int TopicCreate(nint mcluster, string topic, int partitionCount, int replicationFactor);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void BrokerSetHostPort(nint mcluster, int brokerId, string host, int port);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
+    public static partial void GroupInitialRebalanceDelayMs(nint mcluster, int delayMs);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_controller_id")]
+    public static partial void SetControllerId(nint mcluster, int controllerId);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    public static partial void PushRequestErrorsArray(nint mcluster, short apiKey, nuint count, int[] errors);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_clear_request_errors")]
+    public static partial void ClearRequestErrors(nint mcluster, short apiKey);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    public static partial int BrokerSetDown(nint mcluster, int brokerId);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    public static partial int BrokerSetUp(nint mcluster, int brokerId);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
+    public static partial int BrokerSetRtt(nint mcluster, int brokerId, int rttMs);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int PartitionSetLeader(nint mcluster, string topic, int partition, int brokerId);
+}
