@@ -20,7 +20,8 @@ public static class BrokerCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var command = new Command("broker", $"""
-            Run the embedded development broker until Ctrl+C: {EmbeddedBroker.Disclaimer}.
+            Run the embedded development broker (in memory, for development) until Ctrl+C.
+            It is {EmbeddedBroker.Disclaimer}.
             It listens on fixed loopback ports (9092, 9093, ...), so `localhost:9092` in appsettings.json
             works unchanged against it or against `docker compose up -d`. Topics declared in
             appsettings.json are created at start; other topics are created on first use with 4 partitions.

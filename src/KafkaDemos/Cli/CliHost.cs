@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
 
@@ -15,6 +16,8 @@ public static class CliHost
     {
         foreach (var option in root.Options.OfType<VersionOption>())
             option.Action = new PrintVersionAction();
+        foreach (var option in root.Options.OfType<HelpOption>())
+            if (option.Action is HelpAction help) option.Action = new SummaryHelpAction(help);
         foreach (var option in GlobalOptions.All) root.Options.Add(option);
 
         var parse = root.Parse(args);
