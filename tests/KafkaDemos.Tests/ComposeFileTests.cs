@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using KafkaDemos.Configuration;
+
+namespace KafkaDemos.Tests;
+
+/// <summary>
+/// docker-compose.yml keeps its own copy of the course topics (a shell in the container cannot
+/// read appsettings.json comfortably); these tests keep that copy in step with appsettings.json.
+/// </summary>
+public sealed partial class ComposeFileTests
+{
+    private static readonly string Root = RepositoryRoot();
+
+    [Fact]
+    public void Every_topic_of_appsettings_is_created_by_compose_with_the_same_partitions()
+    {
+        var declared = ConfigLoader.Load(new ConfigRequest { CurrentDirectory = Root, BaseDirectory = Root }).Topics;
+        var composed = ComposeTopics();
+
+        Assert.NotEmpty(declared);
+        Assert.Equal(
+            declared.Select(t => $"{t.Name}:{t.Partitions}").Order(StringComparer.Ordinal),
+            composed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Both_topic_creators_use_the_shared_topic_list()
+    {
+        string compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+
+        Assert.Single(TopicsLine().Matches(compose));
+        Assert.Equal(2, Regex.Matches(compose, @"<<: \*create-topics").Count);
+        Assert.Equal(2, Regex.Matches(compose, @"<<: \*topics-env").Count);
+    }
+
+    /// <summary>The NAME:PARTITIONS words of the one `TOPICS:` line in docker-compose.yml.</summary>
+    private static string[] ComposeTopics()
+    {
+        string compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        var match = TopicsLine().Match(compose);
+        Assert.True(match.Success, "docker-compose.yml has no `TOPICS: name:partitions ...` line");
+        return match.Groups["list"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [GeneratedRegex(@"^\s+TOPICS: (?<list>[^\r\n]+)$", RegexOptions.Multiline)]
+    private static partial Regex TopicsLine();
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "KafkaDemos.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No KafkaDemos.sln above {AppContext.BaseDirectory}");
+    }
+}
