@@ -13,11 +13,12 @@ dotnet test "$root/KafkaDemos.sln" --nologo --logger "trx" --logger "console;ver
   --results-directory "$results" "$@"
 status=$?
 
-# Sum the counters of every TRX file: xunit's skipped tests are "notExecuted".
+# Sum the counters of every TRX file. xunit v3 counts a skipped test in "total" but not in
+# "executed" (nor in "notExecuted"), so skipped = total - executed.
 read -r total passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
     function attr(name,   m) { if (match($0, name "=\"[0-9]+\"")) { m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
-    { t += attr("total"); p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); s += attr("notExecuted") }
+    { t += attr("total"); p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); s += attr("total") - attr("executed") }
     END { printf "%d %d %d %d\n", t, p, f, s }')
 echo
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
