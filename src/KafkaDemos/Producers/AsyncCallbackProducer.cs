@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// The course's Producer_03_Async: produce() with a delivery callback. The client batches and
+/// sends in the background; the callback reports each message's partition and offset, or its
+/// error. Good throughput and every result known: the course's recommended way.
+/// </summary>
+public sealed class AsyncCallbackProducer : IProducerDemo
+{
+    public string Mode => "async";
+
+    public string CourseExample => "Producer_03_Async (delivery_callback)";
+
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config);
+
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    {
+        // Step 1: the configuration.
+        config = Configure(config, options);
+        using var run = new ProducerRun(Mode, options, sink, cancellation);
+
+        // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
+        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+
+        // Step 3: produce(..., callback=delivery_callback) for every message without waiting.
+        run.Start();
+        await foreach (var message in run.Messages())
+        {
+            long started = Stopwatch.GetTimestamp();
+            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
+            await run.SendAsync(message,
+                () => producer.Produce(options.Destination, kafkaMessage, DeliveryCallback),
+                () => producer.Flush(TimeSpan.Zero));
+
+            // The delivery_callback: runs once per message, when the broker answers or message.timeout.ms expires.
+            void DeliveryCallback(DeliveryReport<string?, string> report) =>
+                run.Report(report.TopicPartitionOffset, report.Error, report.Status, message, started);
+        }
+
+        // Step 4: producer.flush(10): wait, with a bound, for the outstanding callbacks.
+        return run.Finish(producer);
+    }
+}

@@ -1,0 +1,47 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// The course's Producer_01_FireAndForget: produce() without checking the result. The
+/// highest throughput of all modes, and it does not know whether a message arrived.
+/// </summary>
+public sealed class FireAndForgetProducer : IProducerDemo
+{
+    public string Mode => "fire-and-forget";
+
+    public string CourseExample => "Producer_01_FireAndForget";
+
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config)
+    {
+        // No delivery reports at all: nothing comes back per message. That is the point of the
+        // mode, and part of why it is fastest; the price is that failures go unseen.
+        EnableDeliveryReports = false,
+    };
+
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    {
+        // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
+        config = Configure(config, options);
+        using var run = new ProducerRun(Mode, options, sink, cancellation);
+
+        // Step 2: one producer instance for the whole run.
+        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+
+        // Step 3: produce(topic, key=str(i), value='msg_'+str(i)) and move on, no callback.
+        // Produce only queues the message locally; if that queue is full, SendAsync waits
+        // for room and tries again (the course's BufferError branch), so nothing is dropped.
+        run.Start();
+        await foreach (var message in run.Messages())
+        {
+            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
+            if (await run.SendAsync(message, () => producer.Produce(options.Destination, kafkaMessage), () => producer.Flush(TimeSpan.Zero)))
+                run.Announce(message);
+        }
+
+        // Step 4: producer.flush(10): wait, with a bound, for the queue to drain. Whatever is
+        // still queued afterwards is reported; what failed on the way is never known here.
+        return run.Finish(producer, tracksDeliveries: false);
+    }
+}

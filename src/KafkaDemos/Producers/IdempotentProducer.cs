@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// The course's enable.idempotence slide: the async producer with idempotence on, so retries
+/// after transient errors write each message exactly once and in order. A fatal error (the
+/// guarantee can no longer be kept) ends the run with exit 1.
+/// </summary>
+public sealed class IdempotentProducer : IProducerDemo
+{
+    /// <summary>The most requests in flight per connection for which the broker can keep order by sequence number.</summary>
+    public const int MaxInFlight = 5;
+
+    public string Mode => "idempotent";
+
+    public string CourseExample => "enable.idempotence (Configuring Producers)";
+
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options)
+    {
+        // Refuse settings that contradict idempotence rather than silently overriding them.
+        if (config.Acks is Acks acks && acks != Acks.All)
+            throw new UsageException($"acks={(acks == Acks.None ? "0" : "1")} conflicts with --mode idempotent, which needs acks=all (drop --acks / -X acks, or use --mode async)");
+        if (config.EnableIdempotence == false)
+            throw new UsageException("enable.idempotence=false conflicts with --mode idempotent (drop -X enable.idempotence, or use --mode async)");
+        if (config.MaxInFlight is int inFlight && inFlight > MaxInFlight)
+            throw new UsageException($"max.in.flight.requests.per.connection={inFlight} conflicts with --mode idempotent, which allows at most {MaxInFlight}");
+        if (config.MessageSendMaxRetries is 0)
+            throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
+
+        return new ProducerConfig(config)
+        {
+            // The broker remembers this producer's id and the sequence number of each batch, so a
+            // batch sent twice (a retry after a lost answer) is written once, and in order.
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MaxInFlight = config.MaxInFlight ?? MaxInFlight,
+        };
+    }
+
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    {
+        // Step 1: the configuration, with the settings idempotence implies printed for the learner.
+        config = Configure(config, options);
+        sink.Emit(new ProducerSettingsEvent(Mode, new Dictionary<string, string>
+        {
+            ["enable.idempotence"] = "true",
+            ["acks"] = "all",
+            ["max.in.flight.requests.per.connection"] = config.MaxInFlight!.Value.ToString(),
+            ["retries"] = (config.MessageSendMaxRetries ?? int.MaxValue).ToString(),
+            ["message.timeout.ms"] = (config.MessageTimeoutMs ?? 300_000).ToString(),
+        }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
+           "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
+        using var run = new ProducerRun(Mode, options, sink, cancellation);
+
+        // Step 2: the producer; its error_cb stops the run on a fatal error.
+        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+
+        // Step 3: the same asynchronous send with a delivery callback as --mode async.
+        run.Start();
+        await foreach (var message in run.Messages())
+        {
+            long started = Stopwatch.GetTimestamp();
+            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
+            await run.SendAsync(message,
+                () => producer.Produce(options.Destination, kafkaMessage, DeliveryCallback),
+                () => producer.Flush(TimeSpan.Zero));
+
+            void DeliveryCallback(DeliveryReport<string?, string> report) =>
+                run.Report(report.TopicPartitionOffset, report.Error, report.Status, message, started);
+        }
+
+        // Step 4: flush with a bound.
+        return run.Finish(producer);
+    }
+}

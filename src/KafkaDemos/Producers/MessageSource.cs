@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using KafkaDemos.Cli;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>One message to send: its number (0, 1, 2, ... like the course's range(0, msgCount)), key, value text and headers.</summary>
+public sealed record OutgoingMessage(long Number, string? Key, string Value, Headers? Headers);
+
+/// <summary>
+/// The messages of a run: generated (key and value per <see cref="ProduceOptions"/>) or read
+/// line by line from input, paced by the interval. Ends early, without error, on cancellation;
+/// a bad input line ends the run with a usage error recorded on the <see cref="ProducerRun"/>.
+/// </summary>
+public static class MessageSource
+{
+    public const string DefaultValue = "msg_{n}";
+
+    public static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
+    {
+        for (long n = 0; n < options.Count; n++)
+        {
+            if (n > 0 && options.Interval > TimeSpan.Zero && !await PauseAsync(options.Interval, token)) yield break;
+            if (token.IsCancellationRequested) yield break;
+            OutgoingMessage? message;
+            if (options.Input is null)
+            {
+                message = Generate(options, n);
+            }
+            else
+            {
+                string? line = await ReadLineAsync(options.Input, token);
+                if (line is null) yield break;
+                if (line.Length == 0) { n--; continue; }
+                message = FromLine(options, n, line, run);
+                if (message is null) yield break;
+            }
+            if (valuesAreJson && (options.Value is not null || options.Input is not null) && !IsJson(message.Value))
+            {
+                run.StopWith(new UsageException(options.Input is null
+                    ? $"--value '{message.Value}' is not valid JSON (json mode sends JSON values)"
+                    : $"input line {n + 1} value '{ProducerText.Shorten(message.Value)}' is not valid JSON (json mode sends JSON values)"));
+                yield break;
+            }
+            yield return message;
+        }
+    }
+
+    public static OutgoingMessage Generate(ProduceOptions options, long n)
+    {
+        string value = Template.Render(options.Value ?? DefaultValue, n);
+        if (options.Size is int size) value = value.Length >= size ? value[..size] : value.PadRight(size, '.');
+        return new(n, options.Key.For(n), value, Headers(options, n));
+    }
+
+    /// <summary>Checks --value before anything is sent, so a bad one is a usage error (exit 2) at once.</summary>
+    public static void Validate(ProduceOptions options, bool valuesAreJson)
+    {
+        if (options.Value is not null) Template.Check(options.Value, "--value");
+        if (valuesAreJson && options.Value is not null && options.Input is null && !IsJson(Generate(options, 0).Value))
+            throw new UsageException($"--value '{options.Value}' is not valid JSON (json mode sends JSON values, e.g. --value '{{\"num\": {{n}}}}')");
+    }
+
+    private static OutgoingMessage? FromLine(ProduceOptions options, long n, string line, ProducerRun run)
+    {
+        if (options.KeySeparator is not { } separator) return new(n, options.Key.For(n), line, Headers(options, n));
+        int at = line.IndexOf(separator, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            run.StopWith(new UsageException($"input line {n + 1} '{ProducerText.Shorten(line)}' has no key separator '{separator}' (--key-separator)"));
+            return null;
+        }
+        return new(n, line[..at], line[(at + separator.Length)..], Headers(options, n));
+    }
+
+    private static Headers? Headers(ProduceOptions options, long n)
+    {
+        if (options.Headers.Count == 0) return null;
+        var headers = new Headers();
+        foreach (var (key, value) in options.Headers) headers.Add(key, System.Text.Encoding.UTF8.GetBytes(Template.Render(value, n)));
+        return headers;
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> PauseAsync(TimeSpan interval, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(interval, token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string?> ReadLineAsync(TextReader input, CancellationToken token)
+    {
+        try
+        {
+            // WaitAsync: a console read does not observe the token, so Ctrl+C abandons it instead.
+            return await input.ReadLineAsync(token).AsTask().WaitAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Templates for keys, values and headers: {n} is the message number, {n%K} the number modulo K.</summary>
+public static partial class Template
+{
+    [GeneratedRegex(@"\{n(?:%(\d+))?\}")]
+    private static partial Regex Placeholder();
+
+    public static bool IsTemplate(string text) => Placeholder().IsMatch(text);
+
+    public static string Check(string text, string flag)
+    {
+        foreach (Match m in Placeholder().Matches(text))
+            if (m.Groups[1].Success && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == 0)
+                throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero");
+        return text;
+    }
+
+    public static string Render(string template, long n) =>
+        template.Contains('{') ? Placeholder().Replace(template, m => (m.Groups[1].Success ? n % long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : n).ToString(CultureInfo.InvariantCulture)) : template;
+}

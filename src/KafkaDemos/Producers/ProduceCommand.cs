@@ -1,0 +1,151 @@
+using System.CommandLine;
+using KafkaDemos.Admin;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>`demo produce --mode ...`: the course's producer examples, one mode each.</summary>
+public static class ProduceCommand
+{
+    private static readonly Option<string> Mode = new("--mode", "-m")
+    {
+        Description = "fire-and-forget | sync | async | idempotent | json (see above)",
+        HelpName = "MODE",
+        DefaultValueFactory = _ => "async",
+    };
+
+    private static readonly Option<string?> Topic = new("--topic", "-t") { Description = "Topic to send to (default: Demo.Topic, ak03.fourpartition)", HelpName = "NAME" };
+    private static readonly Option<int?> Count = new("--count", "-n") { Description = "Messages to send (default: Demo.Count, 10); with --stdin the most lines to send", HelpName = "N" };
+    private static readonly Option<double> Interval = new("--interval") { Description = "Seconds between messages (the course sleeps 3 s to watch consumer groups; default 0)", HelpName = "SECONDS" };
+    private static readonly Option<string?> Key = new("--key", "-k") { Description = $"Keys: {KeySpec.Syntax} (default sequential, the course's key=str(i); with --stdin none)", HelpName = "SPEC" };
+    private static readonly Option<string?> Value = new("--value") { Description = "Value template, {n} is the message number (default msg_{n}; json mode: a JSON document such as '{\"num\": {n}}')", HelpName = "TEMPLATE" };
+    private static readonly Option<JsonRecordKind> Record = new("--record") { Description = "json mode's record: num ({\"num\": n}) or task (the course's task record)", HelpName = "num|task" };
+    private static readonly Option<int?> Size = new("--size") { Description = "Pad generated values to this many characters", HelpName = "CHARS" };
+    private static readonly Option<int?> Partition = new("--partition", "-p") { Description = "Send every message to this partition (default: chosen by key)", HelpName = "P" };
+    private static readonly Option<string?> Acks = new("--acks") { Description = "0: no reply; 1: the leader wrote it; all: every in-sync replica has it (sets acks)", HelpName = "0|1|all" };
+    private static readonly Option<string[]> Header = new("--header", "-H")
+    {
+        Description = "Header on every message, repeatable; {n} in the value is the message number",
+        HelpName = "KEY=VALUE",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private static readonly Option<bool> Stdin = new("--stdin") { Description = "Send one message per input line until end of input (like kafka-console-producer / kcat -P)" };
+    private static readonly Option<string?> KeySeparator = new("--key-separator") { Description = "With --stdin: split each line into KEY<SEP>VALUE; a line without it is an error (exit 2)", HelpName = "SEP" };
+
+    static ProduceCommand()
+    {
+        Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
+        Acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
+    }
+
+    public static Command Create()
+    {
+        var command = new Command("produce", $$"""
+            Send messages the ways the course shows (its Producer_0x examples), one mode at a time:
+
+              fire-and-forget  Producer_01_FireAndForget: produce() and never ask what happened. Fastest;
+                               it cannot know what arrived. A full local queue is waited out, not dropped.
+              sync             Producer_02_Sync: send one message, wait for its partition and offset, then
+                               the next. Slowest: every message costs a full network round trip (and the
+                               broker's write, and with acks=all the replicas'), nothing is batched.
+                               Prints each round trip's latency; stops at the first failure.
+              async            Producer_03_Async: produce() with a delivery callback (the default). Batched
+                               like fire-and-forget, yet every message's partition and offset, or error, is
+                               reported, as the course's delivery_callback prints it.
+              idempotent       enable.idempotence=true: async plus exactly-once, in-order writes under retries.
+                               Implies acks=all, max.in.flight.requests.per.connection<=5, retries; refuses
+                               settings that contradict them (e.g. --acks 1). A fatal client error ends the run.
+              json             Producer_04_Json: typed records serialized to JSON ({"num": n} by default,
+                               --record task, or --value '{...}' / --stdin lines of your own).
+
+            Every message gets an answer within message.timeout.ms (default 10 s, -X message.timeout.ms=...):
+            if the broker goes away each failure is reported. Ctrl+C stops sending, flushes with a bound and
+            reports what was not delivered. Text output samples per-message lines above 50/s; -o json emits
+            every event: sent (fire-and-forget), delivered, delivery_failed, summary.
+
+            {{ExitCodes.HelpText}}
+            Exit 1 here: a message failed or was not delivered, or a fatal client error.
+
+            Examples:
+              demo produce                                   # async, 10 messages to ak03.fourpartition
+              demo produce --mode sync -n 5
+              demo produce --mode fire-and-forget -n 100000 --size 100
+              demo produce -n 1000 --interval 3              # one message every 3 s (the course's Producer_05_CGroup)
+              demo produce --mode idempotent -n 1000
+              demo produce --mode json --record task
+              demo produce --mode json --value '{"id": {n}, "item": "book"}' --key 'user-{n%4}'
+              demo produce --acks 0 --header source=demo --partition 2
+              printf 'k1:hello\nk2:world\n' | demo produce --stdin --key-separator :
+              demo produce -o json -n 3 | jq .
+            """)
+        {
+            Mode, Topic, Count, Interval, Key, Value, Record, Size, Partition, Acks, Header, Stdin, KeySeparator,
+        };
+        command.SetDemoAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(DemoContext ctx)
+    {
+        if (ctx.Get(Count) is int n && n < 0) throw new UsageException($"--count {n} must be 0 or more");
+        var config = ctx.LoadConfiguration(
+            ctx.Flag(Topic, ConfigSections.Demo, DemoSettings.TopicKey),
+            ctx.Flag(Count, ConfigSections.Demo, DemoSettings.CountKey),
+            ctx.Flag(Acks, ConfigSections.Producer, "acks"));
+        var demo = ProducerDemos.For(ctx.Get(Mode)!);
+        var options = Options(ctx, config);
+        var producerConfig = config.ProducerConfig();
+        options = options with { FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
+        demo.Configure(producerConfig, options);
+
+        var metadata = BrokerPreflight.Check(config);
+        var topic = metadata.Topics.FirstOrDefault(t => t.Topic == options.Topic && t.Partitions.Count > 0);
+        if (options.Partition is int p && topic is not null && p >= topic.Partitions.Count)
+            throw new UsageException($"--partition {p}: topic '{options.Topic}' has partitions 0..{topic.Partitions.Count - 1}");
+
+        using var progress = ProgressLine.StartIfUseful(ctx);
+        var result = await demo.RunAsync(producerConfig, options, progress?.Sink ?? ctx.Output, ctx.Cancellation);
+        return result.ExitCode;
+    }
+
+    private static ProduceOptions Options(DemoContext ctx, DemoConfiguration config)
+    {
+        double interval = ctx.Get(Interval);
+        if (interval < 0 || double.IsNaN(interval)) throw new UsageException($"--interval {interval} must be 0 or more seconds");
+        if (ctx.Get(Size) is int size && size < 1) throw new UsageException($"--size {size} must be at least 1");
+        if (ctx.Get(Partition) is int partition && partition < 0) throw new UsageException($"--partition {partition} must be 0 or more");
+        bool stdin = ctx.Get(Stdin);
+        string? separator = ctx.Get(KeySeparator);
+        if (separator is not null && !stdin) throw new UsageException("--key-separator applies to --stdin lines; add --stdin");
+        if (separator is "") throw new UsageException("--key-separator must not be empty");
+        if (stdin && ctx.Get(Value) is not null) throw new UsageException("--value and --stdin both give the values; use one");
+        string? key = ctx.Get(Key);
+        if (stdin && separator is not null && key is not null) throw new UsageException($"--key '{key}' and --key-separator both give the keys; use one");
+
+        return new ProduceOptions
+        {
+            Topic = config.Demo.Topic,
+            // With --stdin the input decides how many, unless --count limits it.
+            Count = stdin && ctx.Get(Count) is null ? int.MaxValue : config.Demo.Count,
+            Interval = TimeSpan.FromSeconds(interval),
+            Key = key is not null ? KeySpec.Parse(key) : stdin ? KeySpec.None : KeySpec.Sequential,
+            Value = ctx.Get(Value),
+            Size = ctx.Get(Size),
+            Partition = ctx.Get(Partition),
+            Headers = (ctx.Get(Header) ?? []).Select(ParseHeader).ToList(),
+            Input = stdin ? Console.In : null,
+            KeySeparator = separator,
+            Record = ctx.Get(Record),
+        };
+    }
+
+    private static KeyValuePair<string, string> ParseHeader(string text)
+    {
+        int at = text.IndexOf('=', StringComparison.Ordinal);
+        if (at < 1) throw new UsageException($"--header '{text}' is not KEY=VALUE");
+        return new(text[..at], Template.Check(text[(at + 1)..], "--header"));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// The broker acknowledged a message: the course's delivery_callback line,
+/// "key=3, value=msg_3 -> ak03.fourpartition [2] @ 17". Offset is null under acks=0 (no reply, no offset).
+/// </summary>
+public sealed record DeliveredEvent(
+    string Topic,
+    int Partition,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Offset,
+    string? Key,
+    string Value,
+    double LatencyMs,
+    PersistenceStatus Status) : DemoEvent("delivered", isData: true, isPerMessage: true)
+{
+    public override string? ToText() =>
+        $"{ProducerText.KeyValue(Key, Value)} -> {Topic} [{Partition}] @ {(Offset is long o ? o.ToString() : "- (acks=0: no offset)")}" +
+        (LatencyMs > 0 ? $" ({LatencyMs:0.0} ms)" : "");
+}
+
+/// <summary>A message the broker did not take (or that failed locally): every one is reported.</summary>
+public sealed record DeliveryFailedEvent(
+    string Topic,
+    int? Partition,
+    string? Key,
+    string Value,
+    string Code,
+    string Reason,
+    PersistenceStatus Status) : DemoEvent("delivery_failed", isPerMessage: true)
+{
+    public override string? ToText() =>
+        $"Delivery failed: {ProducerText.KeyValue(Key, Value)} -> {Topic}{(Partition is int p ? $" [{p}]" : "")}: {Reason} ({Code})" +
+        (Status == PersistenceStatus.PossiblyPersisted ? " (it may still have been written)" : "");
+}
+
+/// <summary>Fire-and-forget handed a message to the client: the course's print after produce(), with no destination known.</summary>
+public sealed record SentEvent(string Topic, string? Key, string Value) : DemoEvent("sent", isData: true, isPerMessage: true)
+{
+    public override string? ToText() => ProducerText.KeyValue(Key, Value);
+}
+
+/// <summary>The client's local queue is full; the producer waits for room and retries that message (the course's BufferError branch).</summary>
+public sealed record QueueFullEvent(int AwaitingDelivery) : DemoEvent("queue_full", isPerMessage: true)
+{
+    public override string? ToText() => $"% Local producer queue is full ({AwaitingDelivery} messages awaiting delivery): try again";
+}
+
+/// <summary>The settings a mode turns on, and why (idempotence implies acks=all, in-flight at most 5, retries).</summary>
+public sealed record ProducerSettingsEvent(string Mode, IReadOnlyDictionary<string, string> Settings, string Why) : DemoEvent("producer_settings")
+{
+    public override string? ToText() =>
+        $"{Mode} producer settings: {string.Join(", ", Settings.Select(s => $"{s.Key}={s.Value}"))}\n  {Why}";
+}
+
+internal static class ProducerText
+{
+    private const int MaxValueChars = 80;
+
+    public static string KeyValue(string? key, string value) => $"key={key ?? "null"}, value={Shorten(value)}";
+
+    public static string Shorten(string value) =>
+        value.Length <= MaxValueChars ? value : $"{value[..MaxValueChars]}... ({value.Length} chars)";
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// The shared plumbing of one producer run: counters, the events every mode emits, waiting
+/// for room when the local queue is full, fatal errors, and the bounded flush and summary at
+/// the end. Counters are updated from librdkafka's delivery threads, hence Interlocked.
+/// Invariant at the end: sent = delivered + failed + not delivered (fire-and-forget: delivered unknown).
+/// </summary>
+public sealed class ProducerRun : IDisposable
+{
+    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(50);
+
+    private readonly string _mode;
+    private readonly ProduceOptions _options;
+    private readonly IEventSink _sink;
+    private readonly CancellationTokenSource _stop;
+    private readonly CancellationToken _interrupt;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _sent;
+    private long _delivered;
+    private long _failed;
+    private long _queueFullWaits;
+    private string? _fatal;
+    private UsageException? _usageError;
+
+    public ProducerRun(string mode, ProduceOptions options, IEventSink sink, CancellationToken interrupt)
+    {
+        _mode = mode;
+        _options = options;
+        _sink = sink;
+        _interrupt = interrupt;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+    }
+
+    /// <summary>Cancelled by Ctrl+C, a fatal client error, or a bad input line: the loop stops producing.</summary>
+    public CancellationToken Stopping => _stop.Token;
+
+    public IEventSink Sink => _sink;
+
+    /// <summary>Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.</summary>
+    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) => builder
+        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
+        .SetErrorHandler((_, error) =>
+        {
+            _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
+            if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
+        })
+        .Build();
+
+    /// <summary>The messages to send, ending early when the run stops.</summary>
+    public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.ReadAsync(_options, this, valuesAreJson, Stopping);
+
+    public void Start() => _sink.Emit(new InfoEvent($"Start sending messages ... ({_mode} to {_options.Topic})"));
+
+    /// <summary>
+    /// Hands one message to the client with <paramref name="produce"/> (a non-blocking Produce call).
+    /// A full local queue is not an error: wait a little for deliveries to free room, then try the
+    /// same message again, so nothing is dropped. Any other local error counts as a failed delivery.
+    /// </summary>
+    /// <returns>True when the client took the message.</returns>
+    public async Task<bool> SendAsync(OutgoingMessage message, Action produce, Func<int> awaitingDelivery)
+    {
+        Interlocked.Increment(ref _sent);
+        while (true)
+        {
+            try
+            {
+                produce();
+                return true;
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                Interlocked.Increment(ref _queueFullWaits);
+                _sink.Emit(new QueueFullEvent(awaitingDelivery()));
+            }
+            catch (KafkaException e)
+            {
+                Failed(message, null, e.Error, PersistenceStatus.NotPersisted);
+                return false;
+            }
+            try
+            {
+                await Task.Delay(QueueFullBackoff, Stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while waiting for room: this message never reached the client.
+                Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Counts a message sent by awaiting its result (sync mode), which cannot meet a full queue.</summary>
+    public void CountSent() => Interlocked.Increment(ref _sent);
+
+    /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
+    public void Announce(OutgoingMessage message) => _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value)));
+
+    /// <summary>A delivery report arrived (from a callback or an awaited ProduceAsync).</summary>
+    public void Report(TopicPartitionOffset where, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp)
+    {
+        if (error.IsError)
+        {
+            Failed(message, where.Partition == Partition.Any ? null : where.Partition.Value, error, status);
+            return;
+        }
+        Interlocked.Increment(ref _delivered);
+        _sink.Emit(new DeliveredEvent(where.Topic, where.Partition.Value, where.Offset.Value >= 0 ? where.Offset.Value : null,
+            message.Key, EventValue(message.Value), Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, status));
+    }
+
+    public void Failed(OutgoingMessage message, int? partition, Error error, PersistenceStatus status)
+    {
+        Interlocked.Increment(ref _failed);
+        _sink.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status));
+    }
+
+    /// <summary>A fatal client error (e.g. the idempotent producer lost its guarantees): stop producing.</summary>
+    public void Fatal(string reason)
+    {
+        Interlocked.CompareExchange(ref _fatal, reason, null);
+        _stop.Cancel();
+    }
+
+    /// <summary>A bad input line: stop producing, finish what was sent, then report it as a usage error.</summary>
+    public void StopWith(UsageException error)
+    {
+        _usageError ??= error;
+        _stop.Cancel();
+    }
+
+    /// <summary>
+    /// Flushes with a bound (the course's producer.flush(10)), reports what was not delivered,
+    /// and emits the summary. <paramref name="tracksDeliveries"/> is false for fire-and-forget,
+    /// which never asks, so only what is still queued after the flush is known to be missing.
+    /// </summary>
+    public ProduceResult Finish<TKey, TValue>(IProducer<TKey, TValue> producer, bool tracksDeliveries = true)
+    {
+        bool interrupted = _interrupt.IsCancellationRequested;
+        if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
+        int stillQueued = producer.Flush(_options.FlushTimeout);
+        if (tracksDeliveries) WaitForReports(stillQueued);
+
+        long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
+        long notDelivered = tracksDeliveries ? Math.Max(0, sent - delivered - failed) : stillQueued;
+        var elapsed = _clock.Elapsed;
+        if (notDelivered > 0)
+            _sink.Emit(new WarningEvent($"{notDelivered} message(s) not delivered: still in the local queue after the {_options.FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
+        if (!tracksDeliveries)
+            _sink.Emit(new InfoEvent("Fire-and-forget asked for no delivery reports, so it does not know what arrived; --mode async shows each one."));
+        _sink.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
+
+        var result = new ProduceResult(_mode, sent, tracksDeliveries ? delivered : null, failed, notDelivered, elapsed, interrupted, _fatal);
+        List<KeyValuePair<string, object?>> fields =
+        [
+            new("mode", _mode),
+            new("topic", _options.Topic),
+            new("sent", sent),
+            new("delivered", result.Delivered),
+            new("failed", failed),
+            new("not_delivered", notDelivered),
+            new("elapsed_s", Math.Round(elapsed.TotalSeconds, 3)),
+            new("msg_per_s", Math.Round((result.Delivered ?? sent - notDelivered) / Math.Max(elapsed.TotalSeconds, 0.001), 1)),
+            new("queue_full_waits", Interlocked.Read(ref _queueFullWaits)),
+            new("interrupted", interrupted),
+        ];
+        if (_fatal is not null) fields.Add(new("fatal_error", _fatal));
+        _sink.Emit(new SummaryEvent("produce", fields));
+        if (_usageError is not null) throw _usageError;
+        return result;
+    }
+
+    /// <summary>Flush returns when the queue is empty; the last delivery callbacks may still be finishing on the client's thread.</summary>
+    private void WaitForReports(int stillQueued)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed) > stillQueued && deadline.Elapsed < TimeSpan.FromSeconds(1))
+            Thread.Sleep(5);
+    }
+
+    /// <summary>Events carry values up to 1,000 characters, so large --size values do not swamp the output.</summary>
+    private static string EventValue(string value) => value.Length <= 1000 ? value : value[..1000];
+
+    public void Dispose() => _stop.Dispose();
+}

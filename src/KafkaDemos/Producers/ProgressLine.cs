@@ -1,0 +1,77 @@
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Producers;
+
+/// <summary>
+/// A live "sent / delivered / failed, msg/s" line on stderr, redrawn in place, for runs whose
+/// per-message lines are not on the screen: shown only in text mode when stderr is a terminal
+/// and stdout is redirected (demo produce -n 1000000 > out.txt). Status lines clear it first.
+/// </summary>
+public sealed class ProgressLine : IDisposable
+{
+    private readonly IEventSink _inner;
+    private readonly Timer _timer;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly Lock _lock = new();
+    private long _sent;
+    private long _delivered;
+    private long _failed;
+    private bool _drawn;
+
+    private ProgressLine(IEventSink inner)
+    {
+        _inner = inner;
+        Sink = new CountingSink(this);
+        _timer = new Timer(_ => Draw(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+    }
+
+    /// <summary>The sink to give the demo: forwards every event and keeps the counts.</summary>
+    public IEventSink Sink { get; }
+
+    public static ProgressLine? StartIfUseful(DemoContext ctx) =>
+        ctx.Format == OutputFormat.Text && !Console.IsErrorRedirected && Console.IsOutputRedirected ? new ProgressLine(ctx.Output) : null;
+
+    private void Draw()
+    {
+        lock (_lock)
+        {
+            double rate = Interlocked.Read(ref _delivered) / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+            Console.Error.Write($"\r  sent {Interlocked.Read(ref _sent):N0}, delivered {Interlocked.Read(ref _delivered):N0}, failed {Interlocked.Read(ref _failed):N0}, {rate:N0} msg/s ");
+            _drawn = true;
+        }
+    }
+
+    private void Clear()
+    {
+        lock (_lock)
+        {
+            if (!_drawn) return;
+            Console.Error.Write("\r\u001b[K");
+            _drawn = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Clear();
+    }
+
+    private sealed class CountingSink(ProgressLine line) : IEventSink
+    {
+        public void Emit(DemoEvent e)
+        {
+            switch (e)
+            {
+                case SentEvent: Interlocked.Increment(ref line._sent); break;
+                case DeliveredEvent: Interlocked.Increment(ref line._sent); Interlocked.Increment(ref line._delivered); break;
+                case DeliveryFailedEvent: Interlocked.Increment(ref line._failed); break;
+            }
+            if (!e.IsPerMessage) line.Clear();
+            line._inner.Emit(e);
+        }
+
+        public void Flush() => line._inner.Flush();
+    }
+}
