@@ -3,6 +3,7 @@ using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Labs;
 using KafkaDemos.Producers;
 
 var root = new RootCommand($"""
@@ -16,6 +17,7 @@ var root = new RootCommand($"""
     {ExitCodes.HelpText}
     """)
 {
+    TourCommand.Create(),
     BrokerCommand.Create(),
     TopicsCommand.Create(),
     ProduceCommand.Create(),

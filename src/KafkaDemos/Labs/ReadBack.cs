@@ -1,0 +1,44 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>One record as it sits in the log.</summary>
+public sealed record StoredRecord(int Partition, long Offset, string? Key, string? Value);
+
+/// <summary>
+/// Reads a whole topic back with its own consumer (no group, no commits), from each
+/// partition's low to high watermark. Checks are made on this, never on what a demo says it did.
+/// </summary>
+public static class ReadBack
+{
+    public static List<StoredRecord> All(ConsumerConfig baseConfig, string topic, TimeSpan timeout)
+    {
+        var config = new ConsumerConfig(baseConfig)
+        {
+            GroupId = "readback-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            EnablePartitionEof = false,
+        };
+        using var consumer = new ConsumerBuilder<string?, string?>(config).SetLogHandler((_, _) => { }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var marks = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)));
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, marks[p].Low)));
+        var remaining = marks.Where(m => m.Value.High > m.Value.Low).Select(m => m.Key).ToHashSet();
+        var records = new List<StoredRecord>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (remaining.Count > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new DemoException($"Reading {topic} back did not reach the end of partitions {string.Join(", ", remaining.Select(p => p.Partition.Value))} within {timeout.TotalSeconds:0} s", ExitCodes.Failed);
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null) continue;
+            records.Add(new StoredRecord(result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value));
+            if (result.Offset.Value + 1 >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
+        }
+        consumer.Close();
+        return records;
+    }
+}

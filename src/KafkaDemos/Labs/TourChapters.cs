@@ -1,0 +1,21 @@
+using KafkaDemos.Producers;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>The tour's chapters in course order, each with the course's own sentence about it.</summary>
+public static class TourChapters
+{
+    public static IReadOnlyList<ITourChapter> All() =>
+    [
+        new ProducerChapter(new FireAndForgetProducer(),
+            "Fire-and-forget: we send a message to the server and don't really care if it arrives successfully or not (the highest throughput, and no idea what arrived)."),
+        new ProducerChapter(new SyncProducer(),
+            "Synchronous send: we send a message, and wait to see if the produce() was successful or not (the slowest: one round trip per message)."),
+        new ProducerChapter(new AsyncCallbackProducer(),
+            "Asynchronous send: we call produce() with a callback function, which gets triggered when it receives a response from the Kafka broker (the recommended way)."),
+        new ProducerChapter(new IdempotentProducer(),
+            "enable.idempotence: when set to true, the producer will ensure that messages are successfully produced exactly once and in the original produce order."),
+        new ProducerChapter(new JsonProducer(),
+            "Serializers: Kafka lets us publish and subscribe to streams of records, and the records can be of any type (JSON, String, Object, etc.)."),
+    ];
+}

@@ -1,0 +1,40 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>What every chapter gets: the broker, ready client configs, the output, Ctrl+C.</summary>
+public sealed class TourContext(DemoConfiguration config, LabBroker broker, IEventSink output, bool trimOutput, CancellationToken cancellation)
+{
+    /// <summary>Bound of every read-back.</summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
+
+    public LabBroker Broker { get; } = broker;
+
+    public IEventSink Output { get; } = output;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>The chapter's live demo output, trimmed to a readable amount in text mode.</summary>
+    public TrimmedSink LiveOutput(int lines = 6) => new(Output, lines, trimOutput);
+
+    public Task<string> NewTopicAsync(string prefix, int partitions) => Broker.CreateTopicAsync(config, prefix, partitions);
+
+    public ProducerConfig ProducerConfig() => Broker.ProducerConfig(config);
+
+    public ConsumerConfig ConsumerConfig(string group)
+    {
+        var consumer = Broker.ConsumerConfig(config);
+        consumer.GroupId = group;
+        return consumer;
+    }
+
+    public List<StoredRecord> ReadBack(string topic) => Labs.ReadBack.All(Broker.ConsumerConfig(config), topic, ReadTimeout);
+
+    public Check Check(string chapter, string what, bool passed, string detail = "")
+    {
+        Output.Emit(new CheckEvent(chapter, what, passed, detail));
+        return new Check(what, passed, detail);
+    }
+}
