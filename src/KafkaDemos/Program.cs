@@ -3,6 +3,7 @@ using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Consumers;
 
 var root = new RootCommand($"""
     demo: every producer and consumer pattern of the Kafka course, runnable against a real broker.
@@ -16,6 +17,7 @@ var root = new RootCommand($"""
 {
     BrokerCommand.Create(),
     TopicsCommand.Create(),
+    ConsumeCommand.Create(),
     ConfigCommand.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),
