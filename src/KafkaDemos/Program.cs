@@ -18,6 +18,7 @@ var root = new RootCommand($"""
     BrokerCommand.Create(),
     TopicsCommand.Create(),
     ConsumeCommand.Create(),
+    GroupsCommand.Create(),
     ConfigCommand.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),
