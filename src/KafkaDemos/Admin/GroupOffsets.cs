@@ -13,7 +13,7 @@ public sealed record PartitionPosition(TopicPartition Partition, long? Committed
 }
 
 /// <summary>What the broker said about a group's members: the members, or why it could not tell.</summary>
-public sealed record GroupMembers(ConsumerGroupDescription? Description, string? Unavailable)
+public sealed record GroupMembers(ConsumerGroupDescription? Description, string? Unavailable, bool Supported = false)
 {
     public bool Known => Description is not null;
 }
@@ -111,8 +111,8 @@ public static class GroupOffsets
                 .WaitAsync(TimeSpan.FromSeconds(8), cancel);
             var description = result.ConsumerGroupDescriptions.Single();
             return description.Error.IsError
-                ? new GroupMembers(null, $"{description.Error.Reason} ({description.Error.Code})")
-                : new GroupMembers(description, null);
+                ? new GroupMembers(null, $"{description.Error.Reason} ({description.Error.Code})", Supported: true)
+                : new GroupMembers(description, null, Supported: true);
         }
         catch (DescribeConsumerGroupsException e)
         {
@@ -127,11 +127,19 @@ public static class GroupOffsets
         {
             return new GroupMembers(null, "no answer to DescribeGroups within 8 s");
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new GroupMembers(null, $"DescribeGroups failed: {e.Message.Trim()}");
+        }
     }
 
     /// <summary>All groups through ListGroups, bounded; null with a reason where the broker lacks it.</summary>
     public static async Task<(IReadOnlyList<ConsumerGroupListing>? Groups, string? Unavailable)> ListAsync(AdminClientConfig config, CancellationToken cancel)
     {
+        // Ask DescribeGroups first: a broker without it has no ListGroups either, and the client's
+        // ListGroups call against such a cluster of several brokers fails badly instead of cleanly.
+        var probe = await DescribeAsync(config, "demo-groups-probe", cancel);
+        if (!probe.Supported) return (null, probe.Unavailable);
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         try
         {
@@ -150,6 +158,11 @@ public static class GroupOffsets
         catch (TimeoutException)
         {
             return (null, "no answer to ListGroups within 8 s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Some brokers (the embedded one with several brokers) make the client fail in its own way.
+            return (null, $"ListGroups failed: {e.Message.Trim()}");
         }
     }
 
