@@ -3,6 +3,7 @@ using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Consumers;
 using KafkaDemos.Labs;
 using KafkaDemos.Producers;
 
@@ -11,7 +12,9 @@ var root = new RootCommand($"""
 
     Start a broker (`demo broker`, or `docker compose up -d`), then for example:
       demo topics list
+      demo tour
       demo produce --mode async
+      demo consume --commit sync
       demo config show
 
     {ExitCodes.HelpText}
@@ -21,6 +24,8 @@ var root = new RootCommand($"""
     BrokerCommand.Create(),
     TopicsCommand.Create(),
     ProduceCommand.Create(),
+    ConsumeCommand.Create(),
+    GroupsCommand.Create(),
     ConfigCommand.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Globalization;
+using KafkaDemos.Admin;
+using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
+
+namespace KafkaDemos.Consumers;
+
+/// <summary>`demo consume --commit auto|sync|async|specified|rebalance`: the course's consumers.</summary>
+public static class ConsumeCommand
+{
+    /// <summary>The five commit strategies by their --commit name, each in its own file.</summary>
+    public static readonly IReadOnlyDictionary<string, CommitStrategy> Strategies = new Dictionary<string, CommitStrategy>
+    {
+        [AutoCommitConsumer.Name] = AutoCommitConsumer.RunAsync,
+        [SyncCommitConsumer.Name] = SyncCommitConsumer.RunAsync,
+        [AsyncCommitConsumer.Name] = AsyncCommitConsumer.RunAsync,
+        [SpecifiedOffsetConsumer.Name] = SpecifiedOffsetConsumer.RunAsync,
+        [RebalanceCommitConsumer.Name] = RebalanceCommitConsumer.RunAsync,
+    };
+
+    public static Command Create()
+    {
+        var commit = new Option<string>("--commit", "-c")
+        {
+            Description = "Commit strategy: auto, sync, async, specified or rebalance (see above)",
+            DefaultValueFactory = _ => SyncCommitConsumer.Name,
+            HelpName = "STRATEGY",
+        };
+        commit.AcceptOnlyFromAmong([.. Strategies.Keys]);
+        var topics = new Option<string[]>("--topic", "-t")
+        {
+            Description = "Topic to subscribe to, repeatable (default: Demo.Topic of the configuration)",
+            HelpName = "NAME",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var group = new Option<string>("--group", "-g") { Description = "Consumer group (group.id; default: Consumer group.id of the configuration, \"tdea\")", HelpName = "GROUP" };
+        var offsetReset = new Option<string>("--offset-reset") { Description = "Where a partition without a committed offset starts (auto.offset.reset)", HelpName = "earliest|latest" };
+        offsetReset.AcceptOnlyFromAmong("earliest", "latest");
+        var fromBeginning = new Option<bool>("--from-beginning") { Description = "Same as --offset-reset earliest (applies only where the group has no committed offset)" };
+        var maxMessages = new Option<long?>("--max-messages", "-n") { Description = "Stop after N records, then commit and close", HelpName = "N" };
+        var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Stop once every assigned partition has reached its end" };
+        var json = new Option<bool>("--json") { Description = "Values are JSON: print them compact; a value that is not JSON is reported as skipped and committed past" };
+        var processDelay = new Option<string>("--process-delay") { Description = "Simulated work per record, e.g. 500ms or 2s, so a rebalance can arrive mid-batch", HelpName = "DURATION" };
+        var assignment = new Option<string>("--assignment-strategy") { Description = "Partition assignment strategy (partition.assignment.strategy)", HelpName = "range|roundrobin|cooperative-sticky" };
+        assignment.AcceptOnlyFromAmong("range", "roundrobin", "cooperative-sticky");
+        var commitEvery = new Option<int>("--commit-every")
+        {
+            Description = "Records per commit for sync and specified",
+            DefaultValueFactory = _ => ConsumeOptions.DefaultCommitEvery,
+            HelpName = "N",
+        };
+
+        var command = new Command("consume", """
+            Consume in a consumer group and commit offsets one of the course's five ways. Records print as
+            the course does (topic-partition-offset : (key , value)), with assignment changes
+            ("Setting newly assigned partitions: [...]", "Revoking previously assigned partitions: [...]")
+            and every commit ("# Committed offsets for: t-0 {offset=53}", "# Failed to commit offsets: ...").
+
+            Commit strategies (--commit):
+              auto       Consumer_02_AutoCommit: enable.auto.commit=true, auto.commit.interval.ms=5000; the
+                         background commits are printed by the offsets-committed handler (on_commit).
+              sync       Consumer_03_CommitSync (default): auto-commit off; after each batch (--commit-every
+                         records, or when no more are ready) Commit() and wait for the answer.
+              async      Consumer_04_CommitAsync + Consumer_05_CommitSyncAsync. Confluent.Kafka for .NET has
+                         no asynchronous Commit(); its equivalent is enable.auto.commit=true with
+                         enable.auto.offset.store=false: StoreOffset() after each processed record, and
+                         librdkafka commits the stored offsets in the background, reported by the
+                         offsets-committed handler. A synchronous commit runs on revoke and on shutdown.
+              specified  Consumer_06_CommitSpecified: every --commit-every records, Commit() an explicit
+                         offset per partition (last processed + 1), mid-batch.
+              rebalance  Consumer_07 (rebalance callback): commit the processed offsets in the
+                         partitions-revoked handler, before ownership moves; nothing for lost partitions.
+
+            Ctrl+C stops: commit per strategy, then Close() so the group rebalances at once (bounded: it
+            never hangs on an unreachable coordinator). Run it in several terminals with the same --group
+            to watch partitions move between them.
+
+            Examples:
+              demo consume --commit sync --group tdea
+              demo consume --commit auto --topic ak03.test --from-beginning
+              demo consume --commit rebalance --process-delay 1s --assignment-strategy cooperative-sticky
+              demo consume --commit specified --commit-every 5 --max-messages 20
+              demo consume --json --topic orders --exit-at-end -o json
+            """)
+        {
+            commit, topics, group, offsetReset, fromBeginning, maxMessages, exitAtEnd, json, processDelay, assignment, commitEvery,
+        };
+
+        command.SetDemoAction(async ctx =>
+        {
+            // Validate the flags before touching the broker: bad input is exit 2 with the value named.
+            if (ctx.Parse.GetResult(group) is { Implicit: false } && string.IsNullOrWhiteSpace(ctx.Get(group)))
+                throw new UsageException($"--group '{ctx.Get(group)}' is empty: name a consumer group");
+            if (ctx.Get(maxMessages) is long max && max < 1)
+                throw new UsageException($"--max-messages {max} must be at least 1 (leave it out to consume until Ctrl+C)");
+            int every = ctx.Get(commitEvery);
+            if (every < 1) throw new UsageException($"--commit-every {every} must be at least 1");
+            if (ctx.Get(fromBeginning) && ctx.Get(offsetReset) == "latest")
+                throw new UsageException("--from-beginning contradicts --offset-reset latest: give one of them");
+            var delay = ParseDuration(ctx.Get(processDelay), "--process-delay");
+            string[] requested = ctx.Get(topics) ?? [];
+            if (requested.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--topic '' is empty: name a topic");
+
+            var config = ctx.LoadConfiguration(
+                ctx.Flag(group, ConfigSections.Consumer, "group.id"),
+                ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"),
+                ctx.Get(fromBeginning) ? new FlagSetting(ConfigSections.Consumer, "auto.offset.reset", "earliest", "--from-beginning") : null,
+                ctx.Flag(assignment, ConfigSections.Consumer, "partition.assignment.strategy"));
+            var consumerConfig = config.ConsumerConfig();
+            if (string.IsNullOrWhiteSpace(consumerConfig.GroupId))
+                throw new UsageException($"group.id '{consumerConfig.GroupId}' is empty (from {config.Client(ClientKind.Consumer)["group.id"].Source}): name a consumer group with --group");
+            BrokerPreflight.Check(config);
+
+            string strategy = ctx.Get(commit)!;
+            var options = new ConsumeOptions
+            {
+                Topics = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic],
+                MaxMessages = ctx.Get(maxMessages),
+                ExitAtEnd = ctx.Get(exitAtEnd),
+                Json = ctx.Get(json),
+                ProcessDelay = delay,
+                CommitEvery = every,
+            };
+            ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' with --commit {strategy} " +
+                     $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}); Ctrl+C stops.");
+
+            var outcome = await Strategies[strategy](consumerConfig, options, ctx.Output, ctx.Cancellation);
+            ctx.Output.Emit(outcome.ToSummary());
+            return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    /// <summary>"500ms", "2s", "1.5s", "1m"; a bare number is seconds.</summary>
+    public static TimeSpan ParseDuration(string? text, string flag)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.Zero;
+        string t = text.Trim().ToLowerInvariant();
+        (string number, double scale) = t switch
+        {
+            _ when t.EndsWith("ms", StringComparison.Ordinal) => (t[..^2], 0.001),
+            _ when t.EndsWith('s') => (t[..^1], 1.0),
+            _ when t.EndsWith('m') => (t[..^1], 60.0),
+            _ => (t, 1.0),
+        };
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0 || double.IsInfinity(value))
+            throw new UsageException($"{flag} '{text}' is not a duration (examples: 500ms, 2s, 1m)");
+        return TimeSpan.FromSeconds(value * scale);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Consumers;
+
+/// <summary>A partition and an offset in the JSON output: {"topic":"t","partition":0,"offset":53}.</summary>
+public sealed record PartitionOffset(string Topic, int Partition, long Offset)
+{
+    public static PartitionOffset From(TopicPartitionOffset tpo) => new(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value);
+
+    [JsonIgnore]
+    public TopicPartition TopicPartition => new(Topic, Partition);
+
+    /// <summary>The course's form: "ak03.test-0 {offset=53}".</summary>
+    public override string ToString() => $"{Topic}-{Partition} {{offset={Offset}}}";
+}
+
+/// <summary>Events every consumer emits; <c>member</c> names the consumer when several run in one process.</summary>
+public abstract record ConsumerEvent : DemoEvent
+{
+    protected ConsumerEvent(string name, bool isData = false, bool isPerMessage = false) : base(name, isData, isPerMessage)
+    {
+    }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyOrder(-90)]
+    public string? Member { get; init; }
+
+    protected string Prefix => Member is null ? "" : $"[{Member}] ";
+
+    /// <summary>The course's partition list: "[ak03.fourpartition-0, ak03.fourpartition-1]".</summary>
+    public static string List(IEnumerable<string> partitions) => "[" + string.Join(", ", partitions) + "]";
+
+    public static IReadOnlyList<string> Names(IEnumerable<TopicPartition> partitions) =>
+        partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).Select(p => $"{p.Topic}-{p.Partition.Value}").ToList();
+}
+
+/// <summary>One record, printed as the course does: "ak03.fourpartition-0-56 : (47 , msg_47)".</summary>
+public sealed record ConsumedEvent(string Topic, int Partition, long Offset, string? Key, string? Value, DateTime? Timestamp)
+    : ConsumerEvent("consumed", isData: true, isPerMessage: true)
+{
+    public override string? ToText() => $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})";
+}
+
+/// <summary>The course's on_assign: "Setting newly assigned partitions: [...]".</summary>
+public sealed record AssignedEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("assigned")
+{
+    public override string? ToText() => $"{Prefix}Setting newly assigned partitions: {List(Partitions)}";
+}
+
+/// <summary>The course's on_revoke: "Revoking previously assigned partitions: [...]".</summary>
+public sealed record RevokedEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("revoked")
+{
+    public override string? ToText() => $"{Prefix}Revoking previously assigned partitions: {List(Partitions)}";
+}
+
+/// <summary>Ownership lost without a revoke (the member fell out of the group): nothing may be committed for these.</summary>
+public sealed record LostEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("lost")
+{
+    public override string? ToText() => $"{Prefix}Lost previously assigned partitions: {List(Partitions)}";
+}
+
+/// <summary>
+/// Offsets the group coordinator accepted: "# Committed offsets for: ak03.test-0 {offset=53}", one line
+/// per partition as the course's print_commit_result. <c>how</c> says which call committed them.
+/// </summary>
+public sealed record CommittedEvent(string How, IReadOnlyList<PartitionOffset> Offsets) : ConsumerEvent("committed", isData: true)
+{
+    public override string? ToText() => string.Join(Environment.NewLine, Offsets.Select(o => $"{Prefix}# Committed offsets for: {o} ({How})"));
+}
+
+/// <summary>A commit the coordinator refused or that got no answer: "# Failed to commit offsets: err: [...]".</summary>
+public sealed record CommitFailedEvent(string How, string Error, IReadOnlyList<PartitionOffset> Offsets) : ConsumerEvent("commit_failed", isData: true)
+{
+    public override string? ToText() => $"{Prefix}# Failed to commit offsets: {Error}: {List(Offsets.Select(o => o.ToString()))} ({How})";
+}
+
+/// <summary>A record that could not be processed (not valid JSON in --json mode): reported, counted, committed past.</summary>
+public sealed record SkippedEvent(string Topic, int Partition, long Offset, string Reason) : ConsumerEvent("skipped")
+{
+    public override string? ToText() => $"{Prefix}Skipped {Topic}-{Partition}-{Offset}: {Reason}";
+}

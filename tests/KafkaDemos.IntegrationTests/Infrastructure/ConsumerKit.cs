@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Consumers;
+
+namespace KafkaDemos.IntegrationTests.Infrastructure;
+
+/// <summary>Keeps every event a consumer emits in-process, so tests can read what each member did.</summary>
+public sealed class CollectingSink : IEventSink
+{
+    private readonly List<DemoEvent> _events = [];
+    private readonly Lock _lock = new();
+
+    public void Emit(DemoEvent e)
+    {
+        lock (_lock) _events.Add(e);
+    }
+
+    public void Flush()
+    {
+    }
+
+    public IReadOnlyList<DemoEvent> Events
+    {
+        get { lock (_lock) return _events.ToList(); }
+    }
+
+    public IReadOnlyList<T> Of<T>(string? member = null) where T : ConsumerEvent =>
+        Events.OfType<T>().Where(e => member is null || e.Member == member).ToList();
+
+    /// <summary>What <paramref name="member"/> owns now, replaying its assigned/revoked/lost events.</summary>
+    public HashSet<string> Assignment(string member)
+    {
+        var owned = new HashSet<string>();
+        foreach (var e in Events.OfType<ConsumerEvent>().Where(e => e.Member == member))
+        {
+            if (e is AssignedEvent a) owned.UnionWith(a.Partitions);
+            if (e is RevokedEvent r) owned.ExceptWith(r.Partitions);
+            if (e is LostEvent l) owned.ExceptWith(l.Partitions);
+        }
+        return owned;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (then fails with the events so far).</summary>
+    public async Task WaitUntilAsync(Func<CollectingSink, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(this))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Not within {timeout}: {what}\nEvents:\n{string.Join("\n", Events.Select(e => e.ToText()))}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>Producing numbered records and reading a group's committed offsets, for the consumer tests.</summary>
+public static class ConsumerKit
+{
+    /// <summary>
+    /// A consumer config for <paramref name="group"/>. On the embedded broker a rebalance waits
+    /// session.timeout.ms - 1 s; a shorter session keeps each one at about 2 s there.
+    /// </summary>
+    public static ConsumerConfig Config(KafkaFixture kafka, string group, string? assignment = null)
+    {
+        var config = kafka.ConsumerConfig(group);
+        config.AutoCommitIntervalMs = 200;
+        if (kafka.Kind == BrokerKind.Embedded)
+        {
+            config.SessionTimeoutMs = 3000;
+            config.HeartbeatIntervalMs = 500;
+        }
+        if (assignment is not null) config.Set("partition.assignment.strategy", assignment);
+        return config;
+    }
+
+    /// <summary>The same settings as -X flags for a `demo consume` child process.</summary>
+    public static string[] FastRebalanceArgs(KafkaFixture kafka) =>
+        kafka.Kind == BrokerKind.Embedded ? ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"] : [];
+
+    /// <summary>Produces records key=i, value=i for i in [from, from+count), record i to partition i % partitions.</summary>
+    public static async Task ProduceAsync(KafkaFixture kafka, string topic, int count, int partitions, int from = 0)
+    {
+        using var producer = new ProducerBuilder<string, string>(kafka.ProducerConfig()).Build();
+        for (int i = from; i < from + count; i++)
+            await producer.ProduceAsync(new TopicPartition(topic, i % partitions), new Message<string, string> { Key = i.ToString(), Value = i.ToString() });
+    }
+
+    public static async Task ProduceValuesAsync(KafkaFixture kafka, string topic, params string[] values)
+    {
+        using var producer = new ProducerBuilder<Null, string>(kafka.ProducerConfig()).Build();
+        foreach (var v in values) await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<Null, string> { Value = v });
+    }
+
+    /// <summary>The group's committed offsets per partition ("topic-p" -> offset), read as any consumer of the group would.</summary>
+    public static Dictionary<string, long> Committed(KafkaFixture kafka, string group, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(kafka.ConsumerConfig(group)).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .Where(p => p.Offset.Value >= 0)
+            .ToDictionary(p => $"{p.Topic}-{p.Partition.Value}", p => p.Offset.Value);
+    }
+
+    public static ConsumeOptions Options(string topic, string? member = null) => new() { Topics = [topic], Member = member };
+
+    /// <summary>The "partitions" of a child process's latest assignment, from its JSON events.</summary>
+    public static HashSet<string> Assignment(IEnumerable<JsonElement> events)
+    {
+        var owned = new HashSet<string>();
+        foreach (var e in events)
+        {
+            string? name = e.GetProperty("event").GetString();
+            if (name is not ("assigned" or "revoked" or "lost")) continue;
+            var partitions = e.GetProperty("partitions").EnumerateArray().Select(p => p.GetString()!).ToList();
+            if (name == "assigned") owned.UnionWith(partitions);
+            else owned.ExceptWith(partitions);
+        }
+        return owned;
+    }
+}
