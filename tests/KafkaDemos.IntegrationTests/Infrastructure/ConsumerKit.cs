@@ -5,55 +5,6 @@ using KafkaDemos.Consumers;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
 
-/// <summary>Keeps every event a consumer emits in-process, so tests can read what each member did.</summary>
-public sealed class CollectingSink : IEventSink
-{
-    private readonly List<DemoEvent> _events = [];
-    private readonly Lock _lock = new();
-
-    public void Emit(DemoEvent e)
-    {
-        lock (_lock) _events.Add(e);
-    }
-
-    public void Flush()
-    {
-    }
-
-    public IReadOnlyList<DemoEvent> Events
-    {
-        get { lock (_lock) return _events.ToList(); }
-    }
-
-    public IReadOnlyList<T> Of<T>(string? member = null) where T : ConsumerEvent =>
-        Events.OfType<T>().Where(e => member is null || e.Member == member).ToList();
-
-    /// <summary>What <paramref name="member"/> owns now, replaying its assigned/revoked/lost events.</summary>
-    public HashSet<string> Assignment(string member)
-    {
-        var owned = new HashSet<string>();
-        foreach (var e in Events.OfType<ConsumerEvent>().Where(e => e.Member == member))
-        {
-            if (e is AssignedEvent a) owned.UnionWith(a.Partitions);
-            if (e is RevokedEvent r) owned.ExceptWith(r.Partitions);
-            if (e is LostEvent l) owned.ExceptWith(l.Partitions);
-        }
-        return owned;
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (then fails with the events so far).</summary>
-    public async Task WaitUntilAsync(Func<CollectingSink, bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(this))
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Not within {timeout}: {what}\nEvents:\n{string.Join("\n", Events.Select(e => e.ToText()))}");
-            await Task.Delay(50);
-        }
-    }
-}
-
 /// <summary>Producing numbered records and reading a group's committed offsets, for the consumer tests.</summary>
 public static class ConsumerKit
 {
