@@ -67,8 +67,17 @@ public sealed class LabBroker : IAsyncDisposable
         }
         using var admin = new AdminClientBuilder(AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
         var spec = new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = -1 };
-        await admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout })
-            .WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5));
+        try
+        {
+            await admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout })
+                .WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion)
+        {
+            // A broker without the topic admin API (`demo broker` in another terminal): asking for the
+            // topic's metadata auto-creates it, with the broker's default partition count.
+            admin.GetMetadata(name, AdminTimeout);
+        }
         await WaitForLeadersAsync(admin, name, partitions);
         return name;
     }
@@ -80,7 +89,12 @@ public sealed class LabBroker : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             var meta = admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.FirstOrDefault(t => t.Topic == topic);
-            if (meta is not null && meta.Partitions.Count == partitions && meta.Partitions.All(p => p.Leader >= 0)) return;
+            if (meta is not null && meta.Partitions.Count > 0 && meta.Partitions.All(p => p.Leader >= 0))
+            {
+                if (meta.Partitions.Count == partitions) return;
+                throw new DemoException($"Topic '{topic}' was created with {meta.Partitions.Count} partitions, not {partitions}: " +
+                    "the broker auto-creates topics with its own default (num.partitions); set it to 4", ExitCodes.Failed);
+            }
             await Task.Delay(200);
         }
         throw new DemoException($"Topic '{topic}' has no leader for every partition after {AdminTimeout.TotalSeconds:0} s", ExitCodes.Failed);

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Consumers;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>
+/// Passes a demo's events on to the output and keeps what the chapter checks: which records
+/// each consumer processed, what it was assigned, revoked and committed.
+/// </summary>
+public sealed class TourRecorder(IEventSink output) : IEventSink
+{
+    private readonly ConcurrentQueue<ConsumerEvent> _events = new();
+
+    public void Emit(DemoEvent e)
+    {
+        if (e is ConsumerEvent c) _events.Enqueue(c);
+        output.Emit(e);
+    }
+
+    public void Flush() => output.Flush();
+
+    public IReadOnlyList<T> Of<T>(string? member = null) where T : ConsumerEvent =>
+        _events.OfType<T>().Where(e => member is null || e.Member == member).ToList();
+
+    /// <summary>The message numbers processed (by <paramref name="member"/>, or by anyone).</summary>
+    public IReadOnlyList<long> Processed(string? member = null) =>
+        Of<ConsumedEvent>(member).Select(e => SequenceCheck.NumberOf(e.Value)).OfType<long>().ToList();
+
+    /// <summary>What <paramref name="member"/> owns now, replaying its assigned, revoked and lost events.</summary>
+    public IReadOnlySet<string> Owned(string member)
+    {
+        var owned = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var e in Of<ConsumerEvent>(member))
+        {
+            if (e is AssignedEvent a) owned.UnionWith(a.Partitions);
+            if (e is RevokedEvent r) owned.ExceptWith(r.Partitions);
+            if (e is LostEvent l) owned.ExceptWith(l.Partitions);
+        }
+        return owned;
+    }
+
+    /// <summary>Waits, with a deadline, until <paramref name="condition"/> holds; false if it never did.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline || cancellation.IsCancellationRequested) return false;
+            await Task.Delay(50, CancellationToken.None);
+        }
+        return true;
+    }
+}
