@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KafkaDemos.Admin;
+using KafkaDemos.Bench;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
@@ -19,6 +20,7 @@ var root = new RootCommand($"""
     BrokerCommand.Create(),
     TopicsCommand.Create(),
     ProduceCommand.Create(),
+    BenchCommand.Create(),
     ConfigCommand.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),
