@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KafkaDemos.Admin;
+using KafkaDemos.Bench;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
@@ -26,6 +27,7 @@ var root = new RootCommand($"""
     ProduceCommand.Create(),
     ConsumeCommand.Create(),
     GroupsCommand.Create(),
+    BenchCommand.Create(),
     ConfigCommand.Create(),
     VersionCommand.Create(),
     CompletionCommand.Create(),

@@ -31,6 +31,19 @@ public sealed class ProduceOptionsTests
         Assert.Equal("msg_3.....", message.Value);
     }
 
+    [Theory]
+    [InlineData("msg_{n}", 42, null, "msg_42")]
+    [InlineData("k{n%4}", 7, null, "k3")]
+    [InlineData("{n}-{n%10}-{n}", 123, null, "123-3-123")]
+    [InlineData("{\"num\": {n}}", 5, null, "{\"num\": 5}")]
+    [InlineData("a{x}b{n%}c{n%2", 9, null, "a{x}b{n%}c{n%2")]
+    [InlineData("plain", 1, null, "plain")]
+    [InlineData("msg_{n}", 3, 8, "msg_3...")]
+    [InlineData("msg_{n}", 123456, 6, "msg_12")]
+    [InlineData("abc", 0, 5, "abc..")]
+    public void Templates_render_the_number_and_pad_or_cut_to_size(string template, long n, int? size, string expected) =>
+        Assert.Equal(expected, Template.Render(template, n, size));
+
     [Fact]
     public void Json_mode_refuses_a_value_that_is_not_json_before_sending()
     {

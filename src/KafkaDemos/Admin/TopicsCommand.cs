@@ -134,7 +134,7 @@ public static class TopicsCommand
         return command;
     }
 
-    private static bool IsUnsupported(Exception e)
+    internal static bool IsUnsupported(Exception e)
     {
         var code = e switch
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -49,12 +50,8 @@ public static class MessageSource
         }
     }
 
-    public static OutgoingMessage Generate(ProduceOptions options, long n)
-    {
-        string value = Template.Render(options.Value ?? DefaultValue, n);
-        if (options.Size is int size) value = value.Length >= size ? value[..size] : value.PadRight(size, '.');
-        return new(n, options.Key.For(n), value, Headers(options, n));
-    }
+    public static OutgoingMessage Generate(ProduceOptions options, long n) =>
+        new(n, options.Key.For(n), Template.Render(options.Value ?? DefaultValue, n, options.Size), Headers(options, n));
 
     /// <summary>Checks --value before anything is sent, so a bad one is a usage error (exit 2) at once.</summary>
     public static void Validate(ProduceOptions options, bool valuesAreJson)
@@ -130,6 +127,9 @@ public static partial class Template
     [GeneratedRegex(@"\{n(?:%(\d+))?\}")]
     private static partial Regex Placeholder();
 
+    /// <summary>Longest text one placeholder can become: a long's digits and sign.</summary>
+    private const int MaxNumberChars = 20;
+
     public static bool IsTemplate(string text) => Placeholder().IsMatch(text);
 
     public static string Check(string text, string flag)
@@ -140,6 +140,77 @@ public static partial class Template
         return text;
     }
 
-    public static string Render(string template, long n) =>
-        template.Contains('{') ? Placeholder().Replace(template, m => (m.Groups[1].Success ? n % long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : n).ToString(CultureInfo.InvariantCulture)) : template;
+    /// <summary>
+    /// The template for message <paramref name="n"/>, padded with dots (or cut) to <paramref name="size"/>
+    /// characters if given. Runs once per message, so it scans the template by hand into a pooled
+    /// buffer and allocates only the resulting string (a regex replace costs several objects each time).
+    /// </summary>
+    public static string Render(string template, long n, int? size = null)
+    {
+        int placeholders = template.AsSpan().Count('{');
+        if (placeholders == 0 && (size is null || size == template.Length)) return template;
+        char[] rented = ArrayPool<char>.Shared.Rent(template.Length + placeholders * MaxNumberChars);
+        try
+        {
+            int length = RenderInto(template, n, rented);
+            if (size is not int wanted) return new string(rented, 0, length);
+            return string.Create(wanted, (rented, length), static (target, state) =>
+            {
+                var rendered = state.rented.AsSpan(0, Math.Min(state.length, target.Length));
+                rendered.CopyTo(target);
+                target[rendered.Length..].Fill('.');
+            });
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Copies the template into <paramref name="buffer"/>, replacing {n} and {n%K}; other braces stay as they are.</summary>
+    private static int RenderInto(ReadOnlySpan<char> template, long n, Span<char> buffer)
+    {
+        int written = 0;
+        while (!template.IsEmpty)
+        {
+            int open = template.IndexOf('{');
+            var literal = open < 0 ? template : template[..open];
+            literal.CopyTo(buffer[written..]);
+            written += literal.Length;
+            if (open < 0) break;
+            template = template[open..];
+            if (TryPlaceholder(template, out int consumed, out long? modulo))
+            {
+                (modulo is long k ? n % k : n).TryFormat(buffer[written..], out int digits, provider: CultureInfo.InvariantCulture);
+                written += digits;
+                template = template[consumed..];
+            }
+            else
+            {
+                buffer[written++] = '{';
+                template = template[1..];
+            }
+        }
+        return written;
+    }
+
+    /// <summary>Matches "{n}" or "{n%K}" (K one or more digits) at the start of <paramref name="text"/>.</summary>
+    private static bool TryPlaceholder(ReadOnlySpan<char> text, out int consumed, out long? modulo)
+    {
+        consumed = 0;
+        modulo = null;
+        if (text.Length < 3 || text[1] != 'n') return false;
+        if (text[2] == '}')
+        {
+            consumed = 3;
+            return true;
+        }
+        if (text[2] != '%') return false;
+        int digits = 0;
+        while (3 + digits < text.Length && char.IsAsciiDigit(text[3 + digits])) digits++;
+        if (digits == 0 || 3 + digits >= text.Length || text[3 + digits] != '}') return false;
+        modulo = long.Parse(text.Slice(3, digits), CultureInfo.InvariantCulture);
+        consumed = 4 + digits;
+        return true;
+    }
 }

@@ -31,35 +31,45 @@ public sealed class TextEventSink : IEventSink
 
     public void Emit(DemoEvent e)
     {
+        // At high rates almost every per-message line is left out: decide that before rendering
+        // it, without the lock, so a sampled-out message costs a counter increment, not a string.
+        if (e.IsPerMessage && SamplingWindowIsFull())
+        {
+            Interlocked.Increment(ref _notShown);
+            return;
+        }
         string? text = e.ToText();
         if (text is null) return;
         lock (_lock)
         {
             if (e.IsPerMessage && !TakeLine())
             {
-                _notShown++;
+                Interlocked.Increment(ref _notShown);
                 return;
             }
-            if (e is SummaryEvent && _notShown > 0)
-            {
-                _stderr.WriteLine($"({_notShown:N0} per-message lines not shown at this rate; --output json prints every event)");
-                _notShown = 0;
-            }
+            if (e is SummaryEvent && NotShown > 0)
+                _stderr.WriteLine($"({Interlocked.Exchange(ref _notShown, 0):N0} per-message lines not shown at this rate; --output json prints every event)");
             (e.IsData ? _stdout : _stderr).WriteLine(text);
         }
     }
+
+    /// <summary>True while this second's lines are all printed; the next second (checked under the lock) opens a new window.</summary>
+    private bool SamplingWindowIsFull() =>
+        Volatile.Read(ref _linesInWindow) >= LinesPerSecond && _clock.ElapsedMilliseconds - Volatile.Read(ref _windowStart) < 1000;
 
     private bool TakeLine()
     {
         long now = _clock.ElapsedMilliseconds;
         if (now - _windowStart >= 1000)
         {
-            if (_notShown > 0 && _linesInWindow >= LinesPerSecond)
-                _stderr.WriteLine($"... {_notShown:N0} more lines not shown so far (sampling at {LinesPerSecond}/s)");
-            _windowStart = now;
-            _linesInWindow = 0;
+            if (NotShown > 0 && _linesInWindow >= LinesPerSecond)
+                _stderr.WriteLine($"... {NotShown:N0} more lines not shown so far (sampling at {LinesPerSecond}/s)");
+            Volatile.Write(ref _windowStart, now);
+            Volatile.Write(ref _linesInWindow, 0);
         }
-        return _linesInWindow++ < LinesPerSecond;
+        if (_linesInWindow >= LinesPerSecond) return false;
+        Volatile.Write(ref _linesInWindow, _linesInWindow + 1);
+        return true;
     }
 
     public void Flush()
