@@ -15,7 +15,7 @@ public static class BrokerPreflight
     public static Metadata Check(AdminClientConfig adminConfig, TimeSpan timeout)
     {
         string? lastError = null;
-        var config = new AdminClientConfig(adminConfig) { SocketConnectionSetupTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds) };
+        var config = new AdminClientConfig(adminConfig.ToDictionary()) { SocketConnectionSetupTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds) };
         using var admin = new AdminClientBuilder(config)
             .SetLogHandler((_, m) => { if (m.Facility == "FAIL") lastError = m.Message; })
             .SetErrorHandler((_, e) => lastError ??= e.Reason)

@@ -73,7 +73,7 @@ public static class GroupOffsets
     {
         var joinTimeout = TimeSpan.FromSeconds(30);
         List<TopicPartition>? assigned = null;
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig) { GroupId = group, EnableAutoCommit = false })
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig.ToDictionary()) { GroupId = group, EnableAutoCommit = false })
             .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
             .SetPartitionsAssignedHandler((_, partitions) => assigned = partitions)
             .Build();
@@ -97,7 +97,7 @@ public static class GroupOffsets
     }
 
     private static IConsumer<Ignore, Ignore> GroupConsumer(ConsumerConfig baseConfig, string group, IEventSink sink) =>
-        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig) { GroupId = group, EnableAutoCommit = false })
+        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig.ToDictionary()) { GroupId = group, EnableAutoCommit = false })
             .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
             .Build();
 

@@ -59,7 +59,7 @@ public sealed class BenchBroker : IAsyncDisposable
         var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
         output.Emit(new InfoEvent($"Benchmarking against an embedded broker in this process at {broker.BootstrapServers}: {EmbeddedBroker.Disclaimer}. " +
                                   "Its figures show the clients' cost, not a real cluster's."));
-        var admin = new AdminClientConfig(config.AdminConfig()) { BootstrapServers = broker.BootstrapServers };
+        var admin = new AdminClientConfig(config.AdminConfig().ToDictionary()) { BootstrapServers = broker.BootstrapServers };
         return new BenchBroker(broker.BootstrapServers, broker, $"embedded broker in-process, {broker.Cluster.BrokerCount} brokers (librdkafka mock cluster)", admin)
         {
             KeepsRecentDataOnly = true,

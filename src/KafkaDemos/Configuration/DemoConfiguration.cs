@@ -6,6 +6,8 @@ namespace KafkaDemos.Configuration;
 /// The effective configuration of one command: client properties per client kind (common
 /// section merged with the kind's own), demo settings and declared topics, each value with
 /// its source. Demos get ready client configs from here and read nothing on their own.
+/// Each call returns a new config; to derive one, copy with <c>new ConsumerConfig(config.ToDictionary())</c>:
+/// Confluent's copy constructor shares the property dictionary, so a change would leak back.
 /// </summary>
 public sealed class DemoConfiguration
 {

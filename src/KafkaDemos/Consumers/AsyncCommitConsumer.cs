@@ -20,7 +20,7 @@ public static class AsyncCommitConsumer
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
     {
         // Step 1: background commits, but only of offsets the application has stored.
-        var settings = new ConsumerConfig(config)
+        var settings = new ConsumerConfig(config.ToDictionary())
         {
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,

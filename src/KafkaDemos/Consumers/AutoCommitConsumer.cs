@@ -18,7 +18,7 @@ public static class AutoCommitConsumer
         // Step 1: the timer decides when to commit. It commits what consume() returned, not what
         // was processed, which is why the course insists on processing every record before the
         // next consume(): this loop does, one record at a time.
-        var settings = new ConsumerConfig(config)
+        var settings = new ConsumerConfig(config.ToDictionary())
         {
             EnableAutoCommit = true,
             AutoCommitIntervalMs = config.AutoCommitIntervalMs ?? 5000,

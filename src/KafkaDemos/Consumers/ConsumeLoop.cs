@@ -104,7 +104,7 @@ public sealed class ConsumerSession
 
     internal void Run(CancellationToken stop)
     {
-        var config = new ConsumerConfig(_config) { EnablePartitionEof = _options.ExitAtEnd };
+        var config = new ConsumerConfig(_config.ToDictionary()) { EnablePartitionEof = _options.ExitAtEnd };
         var builder = new ConsumerBuilder<string?, string?>(config)
             .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))

@@ -17,7 +17,7 @@ public static class RebalanceCommitConsumer
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
     {
         // Step 1: no timer; offsets move only when ownership does.
-        var settings = new ConsumerConfig(config) { EnableAutoCommit = false };
+        var settings = new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false };
 
         return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
         {

@@ -15,7 +15,7 @@ public static class SpecifiedOffsetConsumer
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
     {
         // Step 1: no timer; the application names the offsets.
-        var settings = new ConsumerConfig(config) { EnableAutoCommit = false };
+        var settings = new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false };
 
         return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
         {

@@ -15,7 +15,7 @@ public static class SyncCommitConsumer
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
     {
         // Step 1: no timer; offsets are committed only when the application says so.
-        var settings = new ConsumerConfig(config) { EnableAutoCommit = false };
+        var settings = new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false };
 
         return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
         {

@@ -14,7 +14,7 @@ public static class ReadBack
 {
     public static List<StoredRecord> All(ConsumerConfig baseConfig, string topic, TimeSpan timeout)
     {
-        var config = new ConsumerConfig(baseConfig)
+        var config = new ConsumerConfig(baseConfig.ToDictionary())
         {
             GroupId = "readback-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,

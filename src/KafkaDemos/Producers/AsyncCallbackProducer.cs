@@ -15,13 +15,16 @@ public sealed class AsyncCallbackProducer : IProducerDemo
 
     public string CourseExample => "Producer_03_Async (delivery_callback)";
 
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config);
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
-    {
+    public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation) =>
         // Step 1: the configuration.
-        config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        SendWithCallbacksAsync(Mode, Configure(config, options), options, sink, cancellation);
+
+    /// <summary>Steps 2 to 4, shared with the modes that send the same way (idempotent).</summary>
+    internal static async Task<ProduceResult> SendWithCallbacksAsync(string mode, ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    {
+        using var run = new ProducerRun(mode, options, sink, cancellation);
 
         // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

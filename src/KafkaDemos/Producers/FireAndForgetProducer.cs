@@ -13,7 +13,7 @@ public sealed class FireAndForgetProducer : IProducerDemo
 
     public string CourseExample => "Producer_01_FireAndForget";
 
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config)
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary())
     {
         // No delivery reports at all: nothing comes back per message. That is the point of the
         // mode, and part of why it is fastest; the price is that failures go unseen.

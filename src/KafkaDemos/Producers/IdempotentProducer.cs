@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 using KafkaDemos.Cli.Output;
@@ -31,7 +30,7 @@ public sealed class IdempotentProducer : IProducerDemo
         if (config.MessageSendMaxRetries is 0)
             throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
 
-        return new ProducerConfig(config)
+        return new ProducerConfig(config.ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
@@ -54,26 +53,9 @@ public sealed class IdempotentProducer : IProducerDemo
             ["message.timeout.ms"] = (config.MessageTimeoutMs ?? 300_000).ToString(),
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
 
-        // Step 2: the producer; its error_cb stops the run on a fatal error.
-        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
-
-        // Step 3: the same asynchronous send with a delivery callback as --mode async.
-        run.Start();
-        await foreach (var message in run.Messages())
-        {
-            long started = Stopwatch.GetTimestamp();
-            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            await run.SendAsync(message,
-                () => producer.Produce(options.Destination, kafkaMessage, DeliveryCallback),
-                () => producer.Flush(TimeSpan.Zero));
-
-            void DeliveryCallback(DeliveryReport<string?, string> report) =>
-                run.Report(report.TopicPartitionOffset, report.Error, report.Status, message, started);
-        }
-
-        // Step 4: flush with a bound.
-        return run.Finish(producer);
+        // Steps 2 to 4: the same asynchronous send with a delivery callback as --mode async; the
+        // broker now deduplicates retried batches, and a fatal error stops the run (error_cb).
+        return await AsyncCallbackProducer.SendWithCallbacksAsync(Mode, config, options, sink, cancellation);
     }
 }

@@ -15,7 +15,7 @@ public sealed class SyncProducer : IProducerDemo
 
     public string CourseExample => "Producer_02_Sync";
 
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config);
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
 
     public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
     {
