@@ -31,12 +31,20 @@ public sealed record SummaryEvent(string Of, [property: JsonIgnore] IReadOnlyLis
     [JsonExtensionData]
     public Dictionary<string, object?> Extension => Fields.ToDictionary(f => f.Key, f => f.Value);
 
-    public override string? ToText() =>
-        "Summary: " + string.Join(", ", Fields.Select(f => $"{f.Key.Replace('_', ' ')} {Format(f.Value)}"));
+    public override string? ToText() => "Summary: " + string.Join(", ", Fields.Select(f => Describe(f.Key, f.Value)));
+
+    /// <summary>"elapsed_s" = 1.5 reads "elapsed 1.5 s", "msg_per_s" = 10 reads "10 msg/s", "total_lag" reads "total lag".</summary>
+    private static string Describe(string key, object? value)
+    {
+        if (key.EndsWith("_per_s", StringComparison.Ordinal)) return $"{Format(value)} {key[..^"_per_s".Length].Replace('_', ' ')}/s";
+        if (key.EndsWith("_s", StringComparison.Ordinal)) return $"{key[..^2].Replace('_', ' ')} {Format(value)} s";
+        return $"{key.Replace('_', ' ')} {Format(value)}";
+    }
 
     private static string Format(object? value) => value switch
     {
         null => "-",
+        bool b => b ? "yes" : "no",
         double d => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
         System.Collections.IDictionary dict => "{" + string.Join(", ", dict.Keys.Cast<object>().Select(k => $"{k}={Format(dict[k])}")) + "}",
         string s => s,
