@@ -22,6 +22,7 @@ var root = new RootCommand($"""
     """)
 {
     TourCommand.Create(),
+    LabCommand.Create(),
     BrokerCommand.Create(),
     TopicsCommand.Create(),
     ProduceCommand.Create(),

@@ -76,6 +76,24 @@ public sealed unsafe class MockCluster : IDisposable
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(MockClusterNative.PartitionSetLeader(Cluster, topic, partition, brokerId), $"move leader of {topic}-{partition}");
 
+    /// <summary>
+    /// The next request of <paramref name="apiKey"/> that broker <paramref name="brokerId"/> receives is
+    /// handled as usual (a Produce is written to the log) unless <paramref name="error"/> says otherwise,
+    /// and its response is held back for <paramref name="delay"/>. With no error and a delay longer than
+    /// the client's request.timeout.ms this is "written, but the answer was lost": the client retries.
+    /// Calls queue in order, one request each.
+    /// </summary>
+    public void PushBrokerRequestDelay(int brokerId, short apiKey, Confluent.Kafka.ErrorCode error, TimeSpan delay) =>
+        Check(MockClusterNative.BrokerPushRequestErrorRtt(Cluster, brokerId, apiKey, 1, (int)error, (int)delay.TotalMilliseconds),
+            $"queue a delayed response on broker {brokerId}");
+
+    /// <summary>How many pushed errors or delays broker <paramref name="brokerId"/> has not yet applied to <paramref name="apiKey"/> requests.</summary>
+    public int PendingBrokerRequestErrors(int brokerId, short apiKey)
+    {
+        Check(MockClusterNative.BrokerErrorStackCount(Cluster, brokerId, apiKey, out nuint count), $"count queued errors of broker {brokerId}");
+        return (int)count;
+    }
+
     private nint Cluster => _cluster != 0 ? _cluster : throw new ObjectDisposedException(nameof(MockCluster));
 
     private static void Check(int err, string what)

@@ -45,4 +45,12 @@ internal static partial class MockClusterNative
 
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int PartitionSetLeader(nint mcluster, string topic, int partition, int brokerId);
+
+    // A varargs function (cnt pairs of error code and round-trip time follow cnt); declared with one
+    // fixed pair and called once per pair. The pushes queue in order on the broker's error stack.
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_push_request_error_rtts")]
+    public static partial int BrokerPushRequestErrorRtt(nint mcluster, int brokerId, short apiKey, nuint count, int error, int rttMs);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_error_stack_cnt")]
+    public static partial int BrokerErrorStackCount(nint mcluster, int brokerId, short apiKey, out nuint count);
 }

@@ -1,0 +1,74 @@
+using KafkaDemos.Consumers;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>
+/// Who owns which partition, replayed from the members' own assigned, revoked and lost events
+/// (in-process consumers, or child processes' JSON lines). Every event gets a sequence number,
+/// so a lab can ask whether a member was given its assignment after a given change.
+/// </summary>
+public sealed class AssignmentBoard
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HashSet<string>> _owned = [];
+    private readonly Dictionary<string, long> _lastAssigned = [];
+    private readonly Dictionary<string, long> _consumed = [];
+    private long _sequence;
+
+    /// <summary>The number of the last event recorded; events after a change have higher numbers.</summary>
+    public long Sequence
+    {
+        get { lock (_lock) return _sequence; }
+    }
+
+    /// <summary>Records an assignment event of <paramref name="member"/>; returns false for any other event.</summary>
+    public bool Record(string member, ConsumerEvent e)
+    {
+        lock (_lock)
+        {
+            var owned = Owned(member);
+            switch (e)
+            {
+                case AssignedEvent a:
+                    owned.UnionWith(a.Partitions);
+                    _lastAssigned[member] = ++_sequence;
+                    return true;
+                case RevokedEvent r:
+                    owned.ExceptWith(r.Partitions);
+                    _sequence++;
+                    return true;
+                case LostEvent l:
+                    owned.ExceptWith(l.Partitions);
+                    _sequence++;
+                    return true;
+                case ConsumedEvent:
+                    _consumed[member] = _consumed.GetValueOrDefault(member) + 1;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    public IReadOnlySet<string> Partitions(string member)
+    {
+        lock (_lock) return Owned(member).ToHashSet();
+    }
+
+    /// <summary>True when <paramref name="member"/> got an assignment (even an empty one) after event number <paramref name="sequence"/>.</summary>
+    public bool AssignedSince(string member, long sequence)
+    {
+        lock (_lock) return _lastAssigned.TryGetValue(member, out long last) && last > sequence;
+    }
+
+    public long Consumed(string member)
+    {
+        lock (_lock) return _consumed.GetValueOrDefault(member);
+    }
+
+    private HashSet<string> Owned(string member)
+    {
+        if (!_owned.TryGetValue(member, out var owned)) _owned[member] = owned = [];
+        return owned;
+    }
+}

@@ -1,0 +1,14 @@
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>Passes on only the events a lab wants to show; the rest are dropped (the lab counts what it needs elsewhere).</summary>
+public sealed class FilterSink(IEventSink inner, Func<DemoEvent, bool> show) : IEventSink
+{
+    public void Emit(DemoEvent e)
+    {
+        if (show(e)) inner.Emit(e);
+    }
+
+    public void Flush() => inner.Flush();
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Consumers;
+using KafkaDemos.Native;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>One consumer in a lab's group: started, watched through its events, stopped cleanly.</summary>
+public interface IGroupMember : IAsyncDisposable
+{
+    string Name { get; }
+
+    /// <summary>Completes when the member has left the group (a clean stop commits and calls Close()).</summary>
+    Task Completion { get; }
+
+    /// <summary>Asks for a clean stop, as Ctrl+C does, and waits for it (bounded).</summary>
+    Task StopAsync();
+
+    /// <summary>True when the member stopped cleanly within its bound.</summary>
+    bool StoppedCleanly { get; }
+}
+
+/// <summary>A consumer running in this process: the sync-commit consumer of `demo consume`, named by its member name.</summary>
+public sealed class InProcessMember : IGroupMember
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task<ConsumeOutcome> _run;
+
+    public InProcessMember(string name, ConsumerConfig config, string topic, IEventSink sink)
+    {
+        Name = name;
+        var options = new ConsumeOptions { Topics = [topic], Member = name };
+        _run = ConsumeCommand.Strategies[SyncCommitConsumer.Name](config, options, sink, _stop.Token);
+    }
+
+    public string Name { get; }
+
+    public Task Completion => _run;
+
+    public bool StoppedCleanly => _run.IsCompletedSuccessfully && !_run.Result.Abandoned;
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_run.IsCompleted) await StopAsync();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>
+/// A consumer running as a child process: this same executable's `demo consume -o json`. Its JSON
+/// lines are turned back into events under the member's name; SIGTERM stops it cleanly, like Ctrl+C.
+/// </summary>
+public sealed class ChildProcessMember : IGroupMember
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Process _process;
+    private readonly IEventSink _sink;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _killed;
+
+    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IEventSink sink)
+    {
+        Name = name;
+        _sink = sink;
+        _process = new Process { StartInfo = DemoExecutable.StartInfo(consumeArgs), EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.Exited += (_, _) => _exited.TrySetResult();
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public Task Completion => _exited.Task;
+
+    public bool StoppedCleanly => _exited.Task.IsCompleted && !_killed && _process.ExitCode == 0;
+
+    public int ProcessId => _process.Id;
+
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited) PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
+        if (await Task.WhenAny(_exited.Task, Task.Delay(StopTimeout)) != _exited.Task)
+        {
+            _killed = true;
+            _sink.Emit(new ErrorEvent($"{Name} (pid {_process.Id}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
+            _process.Kill(entireProcessTree: true);
+            await _exited.Task.WaitAsync(StopTimeout);
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null || !line.StartsWith('{')) return;
+        JsonElement json;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            json = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        var e = ToEvent(json);
+        if (e is not null) _sink.Emit(e);
+    }
+
+    /// <summary>The child's JSON line as the event the in-process consumer would have emitted, under this member's name.</summary>
+    private DemoEvent? ToEvent(JsonElement json)
+    {
+        string name = json.TryGetProperty("event", out var n) ? n.GetString() ?? "" : "";
+        IReadOnlyList<string> Partitions() => json.TryGetProperty("partitions", out var p)
+            ? p.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+            : [];
+        string Text(string field) => json.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+        long Number(string field) => json.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : -1;
+        return name switch
+        {
+            "assigned" => new AssignedEvent(Partitions()) { Member = Name },
+            "revoked" => new RevokedEvent(Partitions()) { Member = Name },
+            "lost" => new LostEvent(Partitions()) { Member = Name },
+            "consumed" => new ConsumedEvent(Text("topic"), (int)Number("partition"), Number("offset"),
+                json.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null, Text("value"), null) { Member = Name },
+            "error" => new ErrorEvent($"[{Name}] {Text("message")}", Text("code")),
+            _ => null,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await StopAsync();
+        _process.Dispose();
+    }
+}
+
+/// <summary>How to start this same program again as a child process (`demo ...` or `dotnet demo.dll ...`).</summary>
+public static class DemoExecutable
+{
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown");
+        var info = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        // Run through the dotnet host (dotnet demo.dll), the program is the entry assembly.
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            info.ArgumentList.Add(typeof(DemoExecutable).Assembly.Location);
+        foreach (string arg in args) info.ArgumentList.Add(arg);
+        return info;
+    }
+}

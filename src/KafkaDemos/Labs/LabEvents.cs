@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>A lab moves to its next step: a member joins or leaves, a setting is tried, a strategy crashes.</summary>
+public sealed record LabStepEvent(string Lab, int Step, string Title) : DemoEvent("lab_step")
+{
+    public override string? ToText() => $"\n── {Lab} · step {Step}: {Title} ──";
+}
+
+/// <summary>
+/// One row of a lab's final table, for machines: the fields are flattened into the JSON line
+/// ({"event":"lab_row","lab":"delivery","setting":"acks=all",...}); text mode shows the table instead.
+/// </summary>
+public sealed record LabRowEvent(string Lab, [property: JsonIgnore] IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("lab_row", isData: true)
+{
+    [JsonExtensionData]
+    public Dictionary<string, object?> Extension => Fields.ToDictionary(f => f.Key, f => f.Value);
+
+    public override string? ToText() => null;
+}
