@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaDemos.Cli;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 using KafkaDemos.Native;
@@ -65,6 +66,7 @@ public sealed class ChildProcessMember : IGroupMember
     private readonly Process _process;
     private readonly IEventSink _sink;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> _lastMessages = new();
     private bool _killed;
 
     public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IEventSink sink)
@@ -84,7 +86,19 @@ public sealed class ChildProcessMember : IGroupMember
 
     public Task Completion => _exited.Task;
 
-    public bool StoppedCleanly => _exited.Task.IsCompleted && !_killed && _process.ExitCode == 0;
+    /// <summary>
+    /// Left within its bound, not killed: exit code 0, or 1 when a commit was refused on the way (the
+    /// embedded broker refuses commits during an eager rebalance); both mean it closed and left the group.
+    /// </summary>
+    public bool StoppedCleanly => _exited.Task.IsCompleted && !_killed && _process.ExitCode is ExitCodes.Success or ExitCodes.Failed;
+
+    public int? ExitCode => _exited.Task.IsCompleted ? _process.ExitCode : null;
+
+    /// <summary>The child's last status messages, to say why it did not stop cleanly.</summary>
+    public string LastMessages
+    {
+        get { lock (_lastMessages) return string.Join(" | ", _lastMessages); }
+    }
 
     public int ProcessId => _process.Id;
 
@@ -98,6 +112,8 @@ public sealed class ChildProcessMember : IGroupMember
             _process.Kill(entireProcessTree: true);
             await _exited.Task.WaitAsync(StopTimeout);
         }
+        // Its last lines may still be in the pipe: read them before the member counts as gone.
+        await _process.WaitForExitAsync().WaitAsync(StopTimeout);
     }
 
     private void OnLine(string? line)
@@ -112,6 +128,14 @@ public sealed class ChildProcessMember : IGroupMember
         catch (JsonException)
         {
             return;
+        }
+        if (json.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+        {
+            lock (_lastMessages)
+            {
+                _lastMessages.Enqueue(message.GetString() ?? "");
+                if (_lastMessages.Count > 3) _lastMessages.Dequeue();
+            }
         }
         var e = ToEvent(json);
         if (e is not null) _sink.Emit(e);
@@ -133,6 +157,7 @@ public sealed class ChildProcessMember : IGroupMember
             "lost" => new LostEvent(Partitions()) { Member = Name },
             "consumed" => new ConsumedEvent(Text("topic"), (int)Number("partition"), Number("offset"),
                 json.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null, Text("value"), null) { Member = Name },
+            "commit_failed" => new CommitFailedEvent(Text("how"), Text("error"), []) { Member = Name },
             "error" => new ErrorEvent($"[{Name}] {Text("message")}", Text("code")),
             _ => null,
         };

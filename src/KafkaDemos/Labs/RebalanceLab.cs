@@ -182,7 +182,9 @@ public static class RebalanceLab
                 ["Member", "Partitions", "Count"],
                 _live.Select(m => (IReadOnlyList<object?>)[m.Name, "[" + string.Join(", ", Sorted(_board.Partitions(m.Name))) + "]", _board.Partitions(m.Name).Count]).ToList()));
 
-            if (leaving is not null) Check($"{leaving.Name} stopped cleanly (committed and left the group)", leaving.StoppedCleanly);
+            if (leaving is not null)
+                Check($"{leaving.Name} stopped cleanly (committed and left the group)", leaving.StoppedCleanly,
+                    leaving is ChildProcessMember { StoppedCleanly: false } child ? $"exit code {child.ExitCode}: {child.LastMessages}" : "");
             if (_live.Count > 0)
             {
                 Check("every partition has exactly one owner", oneOwner,
