@@ -18,9 +18,7 @@ public static class ReadBack
         {
             GroupId = "readback-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
-            // End of partition also ends the read where the last offsets hold no record to return
-            // (the commit marker a transactional producer writes).
-            EnablePartitionEof = true,
+            EnablePartitionEof = false,
         };
         using var consumer = new ConsumerBuilder<string?, string?>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
@@ -37,11 +35,6 @@ public static class ReadBack
                 throw new DemoException($"Reading {topic} back did not reach the end of partitions {string.Join(", ", remaining.Select(p => p.Partition.Value))} within {timeout.TotalSeconds:0} s", ExitCodes.Failed);
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null) continue;
-            if (result.IsPartitionEOF)
-            {
-                remaining.Remove(result.TopicPartition);
-                continue;
-            }
             records.Add(new StoredRecord(result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value));
             if (result.Offset.Value + 1 >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
         }
