@@ -114,6 +114,17 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Confluent_dotnet_properties_reach_only_their_own_kind_of_client()
+    {
+        var config = ConfigLoader.Load(Request() with { Properties = ["dotnet.producer.delivery.report.fields=status", "dotnet.consumer.enable.partition.eof=true"] });
+
+        Assert.Equal("status", config.Client(ClientKind.Producer)["dotnet.producer.delivery.report.fields"].Value);
+        Assert.False(config.Client(ClientKind.Producer).ContainsKey("dotnet.consumer.enable.partition.eof"));
+        Assert.True(config.Client(ClientKind.Consumer).ContainsKey("dotnet.consumer.enable.partition.eof"));
+        Assert.DoesNotContain(config.Client(ClientKind.Admin).Keys, k => k.StartsWith("dotnet.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Malformed_json_names_the_file_line_and_position()
     {
         string file = _dir.Write("broken.json", "{\n  \"Kafka\": {\n    \"Common\": { \"bootstrap.servers\": \"x\" \n  }\n");

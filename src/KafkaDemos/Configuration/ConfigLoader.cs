@@ -50,6 +50,7 @@ public static class ConfigLoader
         foreach (var kind in Enum.GetValues<ClientKind>())
         {
             var merged = Merge(layers, ConfigSections.Common, ConfigSections.For(kind));
+            DropOtherClientsDotnetProperties(merged, kind);
             Validate(merged, ConfigSections.For(kind));
             clients[kind] = merged;
         }
@@ -220,6 +221,21 @@ public static class ConfigLoader
                 foreach (var entry in layer.Where(e => e.Section == section))
                     merged[entry.Key] = new Setting(entry.Value, entry.Source);
         return merged;
+    }
+
+    /// <summary>
+    /// Confluent.Kafka's own properties (dotnet.producer.*, dotnet.consumer.*) are refused by the
+    /// other kinds of client; from the common section (or -X) they go only to their own kind.
+    /// </summary>
+    private static void DropOtherClientsDotnetProperties(Dictionary<string, Setting> properties, ClientKind kind)
+    {
+        foreach (var name in properties.Keys.ToList())
+        {
+            bool producerOnly = name.StartsWith("dotnet.producer.", StringComparison.Ordinal);
+            bool consumerOnly = name.StartsWith("dotnet.consumer.", StringComparison.Ordinal);
+            if ((producerOnly && kind != ClientKind.Producer) || (consumerOnly && kind != ClientKind.Consumer))
+                properties.Remove(name);
+        }
     }
 
     private static void Validate(Dictionary<string, Setting> properties, string section)
