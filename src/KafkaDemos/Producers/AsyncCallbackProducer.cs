@@ -35,13 +35,10 @@ public sealed class AsyncCallbackProducer : IProducerDemo
         {
             long started = Stopwatch.GetTimestamp();
             var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            await run.SendAsync(message,
-                () => producer.Produce(options.Destination, kafkaMessage, DeliveryCallback),
-                () => producer.Flush(TimeSpan.Zero));
+            await run.SendAsync(message, () => producer.Produce(run.Destination, kafkaMessage, DeliveryCallback));
 
             // The delivery_callback: runs once per message, when the broker answers or message.timeout.ms expires.
-            void DeliveryCallback(DeliveryReport<string?, string> report) =>
-                run.Report(report.TopicPartitionOffset, report.Error, report.Status, message, started);
+            void DeliveryCallback(DeliveryReport<string?, string> report) => run.Report(report, message, started);
         }
 
         // Step 4: producer.flush(10): wait, with a bound, for the outstanding callbacks.

@@ -36,7 +36,7 @@ public sealed class FireAndForgetProducer : IProducerDemo
         await foreach (var message in run.Messages())
         {
             var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            if (await run.SendAsync(message, () => producer.Produce(options.Destination, kafkaMessage), () => producer.Flush(TimeSpan.Zero)))
+            if (await run.SendAsync(message, () => producer.Produce(run.Destination, kafkaMessage)))
                 run.Announce(message);
         }
 

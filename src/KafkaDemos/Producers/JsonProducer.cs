@@ -49,12 +49,9 @@ public sealed class JsonProducer : IProducerDemo
             var shown = message with { Value = JsonValueSerializer<T>.ToText(record) };
             long started = Stopwatch.GetTimestamp();
             var kafkaMessage = new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers };
-            await run.SendAsync(shown,
-                () => producer.Produce(options.Destination, kafkaMessage, DeliveryCallback),
-                () => producer.Flush(TimeSpan.Zero));
+            await run.SendAsync(shown, () => producer.Produce(run.Destination, kafkaMessage, DeliveryCallback));
 
-            void DeliveryCallback(DeliveryReport<string?, T> report) =>
-                run.Report(report.TopicPartitionOffset, report.Error, report.Status, shown, started);
+            void DeliveryCallback(DeliveryReport<string?, T> report) => run.Report(report, shown, started);
         }
 
         // Step 4: flush with a bound.

@@ -13,7 +13,7 @@ namespace KafkaDemos.Producers;
 /// </summary>
 public sealed class ProducerRun : IDisposable
 {
-    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
 
     private readonly string _mode;
     private readonly ProduceOptions _options;
@@ -27,6 +27,7 @@ public sealed class ProducerRun : IDisposable
     private long _queueFullWaits;
     private string? _fatal;
     private UsageException? _usageError;
+    private Func<int> _awaitingDelivery = () => 0;
 
     public ProducerRun(string mode, ProduceOptions options, IEventSink sink, CancellationToken interrupt)
     {
@@ -35,22 +36,34 @@ public sealed class ProducerRun : IDisposable
         _sink = sink;
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        Destination = options.Destination;
     }
+
+    /// <summary>The topic and partition (or any) every message goes to, built once for the whole run.</summary>
+    public TopicPartition Destination { get; }
 
     /// <summary>Cancelled by Ctrl+C, a fatal client error, or a bad input line: the loop stops producing.</summary>
     public CancellationToken Stopping => _stop.Token;
 
     public IEventSink Sink => _sink;
 
-    /// <summary>Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.</summary>
-    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) => builder
-        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
-        .SetErrorHandler((_, error) =>
-        {
-            _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
-            if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
-        })
-        .Build();
+    /// <summary>
+    /// Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.
+    /// The run keeps it to tell how many messages await delivery when the local queue is full.
+    /// </summary>
+    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder)
+    {
+        var producer = builder
+            .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
+            .SetErrorHandler((_, error) =>
+            {
+                _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
+                if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
+            })
+            .Build();
+        _awaitingDelivery = () => producer.Flush(TimeSpan.Zero);
+        return producer;
+    }
 
     /// <summary>The messages to send, ending early when the run stops.</summary>
     public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.ReadAsync(_options, this, valuesAreJson, Stopping);
@@ -61,28 +74,41 @@ public sealed class ProducerRun : IDisposable
     /// Hands one message to the client with <paramref name="produce"/> (a non-blocking Produce call).
     /// A full local queue is not an error: wait a little for deliveries to free room, then try the
     /// same message again, so nothing is dropped. Any other local error counts as a failed delivery.
+    /// Runs once per message, so the usual case (the client takes it at once) completes without
+    /// awaiting anything or allocating; only a full queue takes the asynchronous path.
     /// </summary>
     /// <returns>True when the client took the message.</returns>
-    public async Task<bool> SendAsync(OutgoingMessage message, Action produce, Func<int> awaitingDelivery)
+    public ValueTask<bool> SendAsync(OutgoingMessage message, Action produce)
     {
         Interlocked.Increment(ref _sent);
+        return TryProduce(message, produce) is bool taken ? new(taken) : WaitForRoomAsync(message, produce);
+    }
+
+    /// <summary>True when the client took the message, false when it refused it, null when its queue is full.</summary>
+    private bool? TryProduce(OutgoingMessage message, Action produce)
+    {
+        try
+        {
+            produce();
+            return true;
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            Interlocked.Increment(ref _queueFullWaits);
+            _sink.Emit(new QueueFullEvent(_awaitingDelivery()));
+            return null;
+        }
+        catch (KafkaException e)
+        {
+            Failed(message, null, e.Error, PersistenceStatus.NotPersisted);
+            return false;
+        }
+    }
+
+    private async ValueTask<bool> WaitForRoomAsync(OutgoingMessage message, Action produce)
+    {
         while (true)
         {
-            try
-            {
-                produce();
-                return true;
-            }
-            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                Interlocked.Increment(ref _queueFullWaits);
-                _sink.Emit(new QueueFullEvent(awaitingDelivery()));
-            }
-            catch (KafkaException e)
-            {
-                Failed(message, null, e.Error, PersistenceStatus.NotPersisted);
-                return false;
-            }
             try
             {
                 await Task.Delay(QueueFullBackoff, Stopping);
@@ -93,6 +119,7 @@ public sealed class ProducerRun : IDisposable
                 Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
                 return false;
             }
+            if (TryProduce(message, produce) is bool taken) return taken;
         }
     }
 
@@ -102,16 +129,31 @@ public sealed class ProducerRun : IDisposable
     /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
     public void Announce(OutgoingMessage message) => _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value)));
 
-    /// <summary>A delivery report arrived (from a callback or an awaited ProduceAsync).</summary>
-    public void Report(TopicPartitionOffset where, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp)
+    /// <summary>A delivery report arrived in a delivery callback.</summary>
+    public void Report<TKey, TValue>(DeliveryReport<TKey, TValue> report, OutgoingMessage message, long startedTimestamp) =>
+        Report(report.Topic, report.Partition, report.Offset, report.Error, report.Status, message, startedTimestamp);
+
+    /// <summary>An awaited ProduceAsync returned: the broker took the message.</summary>
+    public void Report<TKey, TValue>(DeliveryResult<TKey, TValue> result, OutgoingMessage message, long startedTimestamp) =>
+        Report(result.Topic, result.Partition, result.Offset, new Error(ErrorCode.NoError), result.Status, message, startedTimestamp);
+
+    /// <summary>A delivery failed where only the destination may be known (an exception from an awaited ProduceAsync).</summary>
+    public void Report(TopicPartitionOffset where, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp) =>
+        Report(where.Topic, where.Partition, where.Offset, error, status, message, startedTimestamp);
+
+    /// <summary>
+    /// Takes the report's parts rather than its TopicPartitionOffset, which Confluent.Kafka builds
+    /// anew on every read: this runs once per message on the client's delivery thread.
+    /// </summary>
+    private void Report(string topic, Partition partition, Offset offset, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp)
     {
         if (error.IsError)
         {
-            Failed(message, where.Partition == Partition.Any ? null : where.Partition.Value, error, status);
+            Failed(message, partition == Partition.Any ? null : partition.Value, error, status);
             return;
         }
         Interlocked.Increment(ref _delivered);
-        _sink.Emit(new DeliveredEvent(where.Topic, where.Partition.Value, where.Offset.Value >= 0 ? where.Offset.Value : null,
+        _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
             message.Key, EventValue(message.Value), Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, status));
     }
 

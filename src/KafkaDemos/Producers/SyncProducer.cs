@@ -36,14 +36,14 @@ public sealed class SyncProducer : IProducerDemo
             {
                 // Not cancelled by Ctrl+C: the message is already on its way; its answer comes
                 // within message.timeout.ms and is reported either way.
-                var result = await producer.ProduceAsync(options.Destination,
+                var result = await producer.ProduceAsync(run.Destination,
                     new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers }, CancellationToken.None);
-                run.Report(result.TopicPartitionOffset, new Error(ErrorCode.NoError), result.Status, message, started);
+                run.Report(result, message, started);
             }
             catch (ProduceException<string?, string> e)
             {
                 // Like an exception from Java's send().get(): the failure is reported and the loop stops.
-                run.Report(e.DeliveryResult?.TopicPartitionOffset ?? new TopicPartitionOffset(options.Destination, Offset.Unset),
+                run.Report(e.DeliveryResult?.TopicPartitionOffset ?? new TopicPartitionOffset(run.Destination, Offset.Unset),
                     e.Error, e.DeliveryResult?.Status ?? PersistenceStatus.NotPersisted, message, started);
                 break;
             }
