@@ -20,6 +20,14 @@ public static class MessageSource
 {
     public const string DefaultValue = "msg_{n}";
 
+    /// <summary>
+    /// The messages of a run. Generated messages without an interval have nothing to wait for, so
+    /// they come from a plain enumerator whose every step completes synchronously (the producer
+    /// loop runs once per message); input lines, pauses and JSON checks take <see cref="ReadAsync"/>.
+    /// </summary>
+    public static IAsyncEnumerable<OutgoingMessage> Read(ProduceOptions options, ProducerRun run, bool valuesAreJson, CancellationToken token) =>
+        options is { Input: null, Interval.Ticks: <= 0 } && !valuesAreJson ? new Generated(options, token) : ReadAsync(options, run, valuesAreJson, token);
+
     public static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
     {
         for (long n = 0; n < options.Count; n++)
@@ -47,6 +55,28 @@ public static class MessageSource
                 yield break;
             }
             yield return message;
+        }
+    }
+
+    private sealed class Generated(ProduceOptions options, CancellationToken token) : IAsyncEnumerable<OutgoingMessage>
+    {
+        public IAsyncEnumerator<OutgoingMessage> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+            new Enumerator(options, token, cancellationToken);
+
+        private sealed class Enumerator(ProduceOptions options, CancellationToken token, CancellationToken cancellationToken) : IAsyncEnumerator<OutgoingMessage>
+        {
+            private long _next;
+
+            public OutgoingMessage Current { get; private set; } = null!;
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                if (_next >= options.Count || token.IsCancellationRequested || cancellationToken.IsCancellationRequested) return new(false);
+                Current = Generate(options, _next++);
+                return new(true);
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }
     }
 

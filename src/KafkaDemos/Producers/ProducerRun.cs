@@ -66,7 +66,7 @@ public sealed class ProducerRun : IDisposable
     }
 
     /// <summary>The messages to send, ending early when the run stops.</summary>
-    public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.ReadAsync(_options, this, valuesAreJson, Stopping);
+    public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.Read(_options, this, valuesAreJson, Stopping);
 
     public void Start() => _sink.Emit(new InfoEvent($"Start sending messages ... ({_mode} to {_options.Topic})"));
 
