@@ -15,7 +15,18 @@ public sealed class AsyncCallbackProducer : IProducerDemo
 
     public string CourseExample => "Producer_03_Async (delivery_callback)";
 
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => WithLeanDeliveryReports(config);
+
+    /// <summary>
+    /// The delivery callback reads the report's partition, offset, error and status; the key and
+    /// value it prints are the loop's own. So reports carry no copies of the message's fields
+    /// (headers, timestamp, key, value): Confluent.Kafka then does not marshal them for every
+    /// message. -X dotnet.producer.delivery.report.fields=... still chooses otherwise.
+    /// </summary>
+    internal static ProducerConfig WithLeanDeliveryReports(ProducerConfig config) => new(config.ToDictionary())
+    {
+        DeliveryReportFields = config.DeliveryReportFields ?? "status",
+    };
 
     public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation) =>
         // Step 1: the configuration.

@@ -30,7 +30,7 @@ public sealed class IdempotentProducer : IProducerDemo
         if (config.MessageSendMaxRetries is 0)
             throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
 
-        return new ProducerConfig(config.ToDictionary())
+        return new ProducerConfig(AsyncCallbackProducer.WithLeanDeliveryReports(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.

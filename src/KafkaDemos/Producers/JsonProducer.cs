@@ -22,7 +22,7 @@ public sealed class JsonProducer : IProducerDemo
     {
         if (options.Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
         MessageSource.Validate(options, valuesAreJson: true);
-        return new ProducerConfig(config.ToDictionary());
+        return AsyncCallbackProducer.WithLeanDeliveryReports(config);
     }
 
     public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation) => options switch
