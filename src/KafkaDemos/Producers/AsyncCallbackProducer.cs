@@ -45,8 +45,9 @@ public sealed class AsyncCallbackProducer : IProducerDemo
         await foreach (var message in run.Messages())
         {
             long started = Stopwatch.GetTimestamp();
-            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            await run.SendAsync(message, () => producer.Produce(run.Destination, kafkaMessage, DeliveryCallback));
+            await run.SendAsync(message, () => producer.Produce(run.Destination,
+                new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers },
+                DeliveryCallback));
 
             // The delivery_callback: runs once per message, when the broker answers or message.timeout.ms expires.
             void DeliveryCallback(DeliveryReport<string?, string> report) => run.Report(report, message, started);
