@@ -48,8 +48,9 @@ public sealed class JsonProducer : IProducerDemo
             T record = toRecord(message);
             var shown = message with { Value = JsonValueSerializer<T>.ToText(record) };
             long started = Stopwatch.GetTimestamp();
-            var kafkaMessage = new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers };
-            await run.SendAsync(shown, () => producer.Produce(run.Destination, kafkaMessage, DeliveryCallback));
+            await run.SendAsync(shown, () => producer.Produce(run.Destination,
+                new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers },
+                DeliveryCallback));
 
             void DeliveryCallback(DeliveryReport<string?, T> report) => run.Report(report, shown, started);
         }

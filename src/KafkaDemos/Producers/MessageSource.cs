@@ -26,9 +26,11 @@ public static class MessageSource
     /// loop runs once per message); input lines, pauses and JSON checks take <see cref="ReadAsync"/>.
     /// </summary>
     public static IAsyncEnumerable<OutgoingMessage> Read(ProduceOptions options, ProducerRun run, bool valuesAreJson, CancellationToken token) =>
-        options is { Input: null, Interval.Ticks: <= 0 } && !valuesAreJson ? new Generated(options, token) : ReadAsync(options, run, valuesAreJson, token);
+        options.Input is null && options.Interval <= TimeSpan.Zero && !valuesAreJson
+            ? new Generated(options, token)
+            : ReadAsync(options, run, valuesAreJson, token);
 
-    public static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
+    private static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
     {
         for (long n = 0; n < options.Count; n++)
         {
@@ -58,6 +60,7 @@ public static class MessageSource
         }
     }
 
+    /// <summary>Messages 0 to Count - 1 as <see cref="Generate"/> makes them, ending early when the run stops.</summary>
     private sealed class Generated(ProduceOptions options, CancellationToken token) : IAsyncEnumerable<OutgoingMessage>
     {
         public IAsyncEnumerator<OutgoingMessage> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>

@@ -13,6 +13,10 @@ namespace KafkaDemos.Producers;
 /// </summary>
 public sealed class ProducerRun : IDisposable
 {
+    /// <summary>
+    /// How long to wait for room in a full local queue before trying again: about one linger.ms
+    /// batch. Deliveries free room continuously, so a longer wait mostly leaves the client idle.
+    /// </summary>
     private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
 
     private readonly string _mode;
