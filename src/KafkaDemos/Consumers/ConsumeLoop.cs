@@ -262,7 +262,7 @@ public sealed class ConsumerSession
         if (SinceCommit == 0) return;
         try
         {
-            Report(how, Consumer.Commit());
+            Report(how, RetryWhileRebalancing(how, () => Consumer.Commit()));
         }
         catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
         {
@@ -289,7 +289,11 @@ public sealed class ConsumerSession
         if (offsets.Count == 0) return;
         try
         {
-            Consumer.Commit(offsets);
+            RetryWhileRebalancing(how, () =>
+            {
+                Consumer.Commit(offsets);
+                return offsets;
+            });
             Report(how, offsets);
         }
         catch (TopicPartitionOffsetException e)
@@ -302,6 +306,34 @@ public sealed class ConsumerSession
             Failed(how, e.Error.Reason, offsets);
         }
     }
+
+    private const int CommitAttempts = 4;
+    private static readonly TimeSpan CommitRetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A coordinator in the middle of a rebalance answers a commit with REBALANCE_IN_PROGRESS
+    /// until every member has synced; the commit is still this member's to make, so it is tried
+    /// again a few times (about a second in all) before it counts as failed.
+    /// </summary>
+    private T RetryWhileRebalancing<T>(string how, Func<T> commit)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return commit();
+            }
+            catch (KafkaException e) when (attempt < CommitAttempts && IsRebalanceInProgress(e))
+            {
+                _sink.Emit(new WarningEvent($"{(_options.Member is null ? "" : $"[{_options.Member}] ")}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
+                Thread.Sleep(CommitRetryDelay);
+            }
+        }
+    }
+
+    private static bool IsRebalanceInProgress(KafkaException e) =>
+        e.Error.Code == ErrorCode.RebalanceInProgress
+        || (e is TopicPartitionOffsetException partial && partial.Results.Any(r => r.Error.Code == ErrorCode.RebalanceInProgress));
 
     /// <summary>Marks a processed record's offset (+1) for the next background commit (enable.auto.offset.store=false).</summary>
     public void StoreOffset(ConsumeResult<string?, string?> record) => Consumer.StoreOffset(record);
