@@ -134,7 +134,7 @@ public static class TopicsCommand
         return command;
     }
 
-    internal static bool IsUnsupported(Exception e)
+    private static bool IsUnsupported(Exception e)
     {
         var code = e switch
         {

@@ -17,13 +17,17 @@ public sealed class LabBroker : IAsyncDisposable
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(15);
 
-    private LabBroker(string bootstrapServers, EmbeddedBroker? embedded)
+    private LabBroker(string bootstrapServers, EmbeddedBroker? embedded, int brokerCount)
     {
         BootstrapServers = bootstrapServers;
         Embedded = embedded;
+        BrokerCount = brokerCount;
     }
 
     public string BootstrapServers { get; }
+
+    /// <summary>How many brokers the cluster has (from the preflight's metadata).</summary>
+    public int BrokerCount { get; }
 
     /// <summary>The in-process embedded broker, or null when the configured broker is used.</summary>
     public EmbeddedBroker? Embedded { get; }
@@ -38,8 +42,8 @@ public sealed class LabBroker : IAsyncDisposable
         {
             try
             {
-                BrokerPreflight.Check(config);
-                return new LabBroker(config.BootstrapServers, null);
+                var metadata = BrokerPreflight.Check(config);
+                return new LabBroker(config.BootstrapServers, null, metadata.Brokers.Count);
             }
             catch (BrokerUnreachableException)
             {
@@ -47,7 +51,7 @@ public sealed class LabBroker : IAsyncDisposable
             }
         }
         var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
-        return new LabBroker(broker.BootstrapServers, broker);
+        return new LabBroker(broker.BootstrapServers, broker, broker.Cluster.BrokerCount);
     }
 
     public ProducerConfig ProducerConfig(DemoConfiguration config) => new(config.ProducerConfig()) { BootstrapServers = BootstrapServers };
@@ -56,17 +60,32 @@ public sealed class LabBroker : IAsyncDisposable
 
     public AdminClientConfig AdminConfig(DemoConfiguration config) => new(config.AdminConfig()) { BootstrapServers = BootstrapServers };
 
-    /// <summary>Creates a topic named <paramref name="prefix"/> plus a run id, with <paramref name="partitions"/> partitions.</summary>
+    /// <summary>Creates a topic named <paramref name="prefix"/> plus a run id, with exactly <paramref name="partitions"/> partitions.</summary>
     public async Task<string> CreateTopicAsync(DemoConfiguration config, string prefix, int partitions)
+    {
+        var topic = await CreateTopicAllowingDefaultAsync(config, prefix, partitions);
+        if (topic.Partitions != partitions)
+            throw new DemoException($"Topic '{topic.Name}' was created with {topic.Partitions} partitions, not {partitions}: " +
+                "the broker auto-creates topics with its own default (num.partitions); set it to 4", ExitCodes.Failed);
+        return topic.Name;
+    }
+
+    /// <summary>
+    /// Creates a fresh topic. A broker without the topic admin API (`demo broker` in another
+    /// terminal) auto-creates it on first use instead, with its default partition count, which
+    /// the result reports.
+    /// </summary>
+    public async Task<CreatedTopic> CreateTopicAllowingDefaultAsync(DemoConfiguration config, string prefix, int partitions)
     {
         string name = $"{prefix}.{Guid.NewGuid().ToString("N")[..8]}";
         if (Embedded is not null)
         {
             Embedded.CreateTopic(name, partitions);
-            return name;
+            return new CreatedTopic(name, partitions, AutoCreated: false);
         }
         using var admin = new AdminClientBuilder(AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
         var spec = new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = -1 };
+        bool autoCreated = false;
         try
         {
             await admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout })
@@ -74,27 +93,30 @@ public sealed class LabBroker : IAsyncDisposable
         }
         catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion)
         {
-            // A broker without the topic admin API (`demo broker` in another terminal): asking for the
-            // topic's metadata auto-creates it, with the broker's default partition count.
+            // Asking for the topic's metadata auto-creates it on a broker that allows that.
             admin.GetMetadata(name, AdminTimeout);
+            autoCreated = true;
         }
-        await WaitForLeadersAsync(admin, name, partitions);
-        return name;
+        catch (CreateTopicsException e)
+        {
+            var error = e.Results.Single().Error;
+            throw new DemoException($"Could not create topic '{name}': {error.Reason} ({error.Code})", ExitCodes.Failed, e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new DemoException($"Creating topic '{name}' got no answer within {AdminTimeout.TotalSeconds + 5:0} s", ExitCodes.Failed, e);
+        }
+        return new CreatedTopic(name, await WaitForLeadersAsync(admin, name), autoCreated);
     }
 
-    /// <summary>A new topic's partitions need leaders before producers and consumers use them.</summary>
-    private static async Task WaitForLeadersAsync(IAdminClient admin, string topic, int partitions)
+    /// <summary>A new topic's partitions need leaders before producers and consumers use them; returns how many it has.</summary>
+    private static async Task<int> WaitForLeadersAsync(IAdminClient admin, string topic)
     {
         var deadline = DateTime.UtcNow + AdminTimeout;
         while (DateTime.UtcNow < deadline)
         {
             var meta = admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.FirstOrDefault(t => t.Topic == topic);
-            if (meta is not null && meta.Partitions.Count > 0 && meta.Partitions.All(p => p.Leader >= 0))
-            {
-                if (meta.Partitions.Count == partitions) return;
-                throw new DemoException($"Topic '{topic}' was created with {meta.Partitions.Count} partitions, not {partitions}: " +
-                    "the broker auto-creates topics with its own default (num.partitions); set it to 4", ExitCodes.Failed);
-            }
+            if (meta is not null && meta.Partitions.Count > 0 && meta.Partitions.All(p => p.Leader >= 0)) return meta.Partitions.Count;
             await Task.Delay(200);
         }
         throw new DemoException($"Topic '{topic}' has no leader for every partition after {AdminTimeout.TotalSeconds:0} s", ExitCodes.Failed);
@@ -105,3 +127,6 @@ public sealed class LabBroker : IAsyncDisposable
         if (Embedded is not null) await Embedded.DisposeAsync();
     }
 }
+
+/// <summary>A topic made for one run: its name, its partitions, and whether the broker auto-created it.</summary>
+public sealed record CreatedTopic(string Name, int Partitions, bool AutoCreated);
