@@ -22,6 +22,47 @@ public sealed class EmbeddedBrokerTests
     }
 
     [Fact]
+    public async Task A_direct_broker_advertises_its_own_listeners_and_round_trips()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 3, Direct = true });
+        broker.CreateTopic("direct", 2);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            await producer.ProduceAsync("direct", new Message<string, string> { Key = "k", Value = "v" });
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "direct" }).Build();
+        long records = consumer.QueryWatermarkOffsets(new TopicPartition("direct", 0), TimeSpan.FromSeconds(10)).High
+                     + consumer.QueryWatermarkOffsets(new TopicPartition("direct", 1), TimeSpan.FromSeconds(10)).High;
+
+        Assert.Equal(broker.Ports.Order(), metadata.Brokers.Select(b => b.Port).Order());
+        Assert.Equal(1, records);
+    }
+
+    [Fact]
+    public async Task A_direct_broker_refuses_a_fixed_port()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 9092, Direct = true }));
+
+        Assert.Contains("Port must be 0", e.Message);
+    }
+
+    [Fact]
+    public async Task A_deleted_topic_is_gone_from_metadata()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 1, Direct = true });
+        broker.CreateTopic("kept", 1);
+        broker.CreateTopic("dropped", 1);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+
+        broker.Cluster.DeleteTopic("dropped");
+        var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToList();
+
+        Assert.Contains("kept", topics);
+        Assert.DoesNotContain("dropped", topics);
+    }
+
+    [Fact]
     public async Task Declared_topics_have_their_partition_counts_and_replicas()
     {
         TopicDeclaration[] topics = [new("course.four", 4), new("course.one", 1)];

@@ -18,6 +18,13 @@ public sealed record EmbeddedBrokerOptions
     /// (Kafka's group.initial.rebalance.delay.ms). Short, so a lone consumer starts at once.
     /// </summary>
     public TimeSpan InitialRebalanceDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Clients connect to the mock brokers' own listeners (free ports on 127.0.0.1) instead of
+    /// through relays. For a broker in the same process whose address nobody types: no fixed
+    /// ports and no ::1, but no relay copying every byte either. Requires <see cref="Port"/> 0.
+    /// </summary>
+    public bool Direct { get; init; }
 }
 
 /// <summary>
@@ -34,20 +41,24 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     private readonly MockCluster _cluster;
     private readonly List<TcpRelay> _relays;
 
-    private EmbeddedBroker(MockCluster cluster, List<TcpRelay> relays)
+    private readonly List<IPEndPoint> _addresses;
+
+    private EmbeddedBroker(MockCluster cluster, List<TcpRelay> relays, List<IPEndPoint> addresses)
     {
         _cluster = cluster;
         _relays = relays;
+        _addresses = addresses;
     }
 
     public static async Task<EmbeddedBroker> StartAsync(EmbeddedBrokerOptions options)
     {
+        if (options.Direct && options.Port != 0) throw new ArgumentException("a direct embedded broker listens on free ports: Port must be 0", nameof(options));
         var cluster = new MockCluster(options.Brokers);
         var relays = new List<TcpRelay>();
         try
         {
             var internalAddresses = cluster.InternalAddresses;
-            for (int i = 0; i < options.Brokers; i++)
+            for (int i = 0; i < options.Brokers && !options.Direct; i++)
             {
                 var target = IPEndPoint.Parse(internalAddresses[i]);
                 int port = options.Port == 0 ? 0 : options.Port + i;
@@ -58,7 +69,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             cluster.SetInitialRebalanceDelay(options.InitialRebalanceDelay);
             foreach (var topic in options.Topics)
                 cluster.CreateTopic(topic.Name, topic.Partitions, topic.ReplicationFactor);
-            return new EmbeddedBroker(cluster, relays);
+            var addresses = options.Direct ? internalAddresses.Select(IPEndPoint.Parse).ToList() : relays.Select(r => new IPEndPoint(IPAddress.Loopback, r.Port)).ToList();
+            return new EmbeddedBroker(cluster, relays, addresses);
         }
         catch
         {
@@ -68,9 +80,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         }
     }
 
-    public string BootstrapServers => string.Join(',', _relays.Select(r => $"127.0.0.1:{r.Port}"));
+    public string BootstrapServers => string.Join(',', _addresses);
 
-    public IReadOnlyList<int> Ports => _relays.Select(r => r.Port).ToList();
+    public IReadOnlyList<int> Ports => _addresses.Select(a => a.Port).ToList();
 
     /// <summary>Fault injection and topic creation for tests and labs.</summary>
     public MockCluster Cluster => _cluster;

@@ -55,6 +55,9 @@ public sealed unsafe class MockCluster : IDisposable
         Check(err, $"create topic '{topic}'");
     }
 
+    /// <summary>Removes the topic and frees its data; later requests for it get UNKNOWN_TOPIC_OR_PART.</summary>
+    public void DeleteTopic(string topic) => Check(MockClusterNative.TopicDelete(Cluster, topic), $"delete topic '{topic}'");
+
     public void Advertise(int brokerId, string host, int port) => MockClusterNative.BrokerSetHostPort(Cluster, brokerId, host, port);
 
     public void SetInitialRebalanceDelay(TimeSpan delay) =>

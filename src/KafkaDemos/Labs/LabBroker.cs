@@ -50,7 +50,7 @@ public sealed class LabBroker : IAsyncDisposable
                 sink.Emit(new InfoEvent($"No broker answered at {config.BootstrapServers}; starting the embedded broker in this process instead."));
             }
         }
-        var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+        var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Direct = true });
         return new LabBroker(broker.BootstrapServers, broker, broker.Cluster.BrokerCount);
     }
 

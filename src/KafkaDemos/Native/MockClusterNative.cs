@@ -19,6 +19,9 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int TopicCreate(nint mcluster, string topic, int partitionCount, int replicationFactor);
 
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_topic_delete", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int TopicDelete(nint mcluster, string topic);
+
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     public static partial void BrokerSetHostPort(nint mcluster, int brokerId, string host, int port);
 
