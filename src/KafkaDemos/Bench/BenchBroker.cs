@@ -81,5 +81,22 @@ public sealed class BenchBroker : IAsyncDisposable
         return metadata is { Error.IsError: false, Partitions.Count: > 0 } ? metadata.Partitions.Count : planned;
     }
 
+    /// <summary>
+    /// The partition count of a topic that already exists, from metadata of all topics (asking
+    /// for the one topic would let a broker auto-create it); null when there is no such topic.
+    /// </summary>
+    public int? ExistingPartitionCount(string topic)
+    {
+        using var admin = new AdminClientBuilder(_broker.AdminConfig(_config)).Build();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic);
+        return metadata is { Error.IsError: false, Partitions.Count: > 0 } ? metadata.Partitions.Count : null;
+    }
+
+    /// <summary>
+    /// Frees a run's fresh topic on the in-process embedded broker, whose data lives in this
+    /// process: otherwise every run's records would add to the next run's peak memory.
+    /// </summary>
+    public void Release(string topic) => Embedded?.Cluster.DeleteTopic(topic);
+
     public ValueTask DisposeAsync() => _broker.DisposeAsync();
 }

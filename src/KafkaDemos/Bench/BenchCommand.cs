@@ -14,17 +14,20 @@ public static class BenchCommand
     /// <summary>Sync mode waits one round trip per message: in `bench all` it sends at most this many.</summary>
     public const int SyncCountInAll = 1_000;
 
-    private sealed record BenchOptions(Option<int> Count, Option<int> Size, Option<int> Partitions, Option<bool> Embedded, Option<string?>? Acks);
+    private sealed record BenchOptions(Option<int> Count, Option<int> Size, Option<int> Partitions, Option<bool> Embedded, Option<string?>? Acks, Option<string?>? Topic = null);
 
     public static Command Create() => new("bench", """
         Measure how fast each way of producing (and the consumer) is, on this machine and broker,
         with the project's own producer demos. Reports msg/s, MB/s and, for modes that observe
         deliveries, latency percentiles in the layout of kafka-producer-perf-test and
-        kafka-consumer-perf-test; also peak memory and bytes allocated per record.
+        kafka-consumer-perf-test; also CPU time, peak memory and bytes allocated per record. CPU
+        time per record is the steadier figure on a busy machine; with --embedded it includes the
+        broker's own work, which then runs in the same process.
 
         Runs against the configured broker; with --embedded, or when none answers, against an
         embedded broker in this process (librdkafka's in-memory mock cluster: not Apache Kafka,
-        it shows the clients' cost). Every run writes to a fresh topic.
+        it shows the clients' cost). Every run writes to a fresh topic; consume --topic reads an
+        existing one instead.
 
         Examples:
           demo bench all --embedded
@@ -80,14 +83,23 @@ public static class BenchCommand
             Benchmark the consumer: fill a fresh topic, then read it back (kafka-consumer-perf-test's columns).
             The embedded broker keeps only about 5 MiB per partition, so the topic gets enough partitions
             to keep every record; the result says how many records were produced, kept and read.
+            A `demo broker` in another process cannot create topics (they are auto-created with 4
+            partitions, about 180,000 records of 100 bytes): declare one there and read it with --topic.
 
             {ExitCodes.HelpText}
             Exit 1 here: not every record kept by the broker was read.
 
             Examples:
               demo bench consume --count 1000000
+              demo bench consume --topic ak03.fourpartition --count 100000
             """);
-        var options = Options(command, 1_000_000, acks: false);
+        var topic = new Option<string?>("--topic", "-t")
+        {
+            Description = "Read this existing topic from the beginning (up to --count records) instead of filling a fresh one",
+            HelpName = "TOPIC",
+        };
+        command.Options.Add(topic);
+        var options = Options(command, 1_000_000, acks: false) with { Topic = topic };
         command.SetDemoAction(ctx => RunAsync(ctx, options, count => [new BenchPlan(BenchPlan.Consume, count)]));
         return command;
     }
@@ -129,7 +141,9 @@ public static class BenchCommand
         if (partitions < 1) throw new UsageException($"--partitions {partitions} must be at least 1");
         var config = ctx.LoadConfiguration(options.Acks is null ? null : ctx.Flag(options.Acks, ConfigSections.Producer, "acks"));
         var plans = plansFor(count);
-        var settings = new BenchSettings(size, partitions, config.ProducerConfig(), config.ConsumerConfig());
+        string? topic = options.Topic is null ? null : ctx.Get(options.Topic);
+        if (topic is { Length: 0 }) throw new UsageException("--topic '' is empty: name an existing topic");
+        var settings = new BenchSettings(size, partitions, config.ProducerConfig(), config.ConsumerConfig(), topic);
         // Settings a mode refuses (e.g. --acks 0 with idempotent) are a usage error before anything runs.
         foreach (var plan in plans.Where(p => !p.IsConsume))
         {

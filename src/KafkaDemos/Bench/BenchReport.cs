@@ -13,11 +13,12 @@ namespace KafkaDemos.Bench;
 /// <param name="Mode">The producer mode (fire-and-forget, async, ...) or "consume".</param>
 /// <param name="Records">Produce: records sent (handed to the client). Consume: records read.</param>
 /// <param name="Delivered">Produce: acknowledged by the broker; null when the mode does not ask (fire-and-forget).</param>
-/// <param name="Produced">Consume: records written to the topic before reading.</param>
+/// <param name="Produced">Consume: records written to the topic before reading; null when it read an existing topic (--topic).</param>
 /// <param name="Retained">Consume: records the broker still kept when reading started (its log start may have moved).</param>
 /// <param name="ValueBytes">Average value size in bytes, the unit of MB/s (like the perf tools: values only).</param>
 /// <param name="Latency">Produce: time from Produce() to the delivery report; null for modes that observe no deliveries.</param>
 /// <param name="PeakWorkingSetMb">Highest working set of the process during the run (sampled every 20 ms).</param>
+/// <param name="CpuUsPerMsg">CPU time of the whole process (all threads, native ones included) per record, in microseconds.</param>
 /// <param name="AllocatedBytesPerMsg">Managed bytes allocated per record during the run.</param>
 public sealed record BenchResultEvent(
     string Kind,
@@ -36,6 +37,7 @@ public sealed record BenchResultEvent(
     double MbPerS,
     [property: JsonPropertyName("latency_ms")] LatencySummary? Latency,
     double PeakWorkingSetMb,
+    double CpuUsPerMsg,
     double AllocatedBytesPerMsg,
     int Gen0Collections,
     int Gen2Collections,
@@ -55,6 +57,7 @@ public sealed record BenchResultEvent(
             Math.Round(records * valueBytes / (1024 * 1024) / seconds, 2),
             latency is null ? null : new LatencySummary(latency.Count, R(latency.Avg), R(latency.P50), R(latency.P95), R(latency.P99), R(latency.P999), R(latency.Max)),
             Math.Round(resources.PeakWorkingSetBytes / (1024.0 * 1024), 1),
+            Math.Round(resources.CpuTime.TotalMicroseconds / Math.Max(records, 1), 2),
             Math.Round(resources.AllocatedBytes / (double)Math.Max(records, 1), 1),
             resources.Gen0Collections,
             resources.Gen2Collections,
@@ -83,16 +86,18 @@ public sealed record BenchResultEvent(
         double mb = Records * ValueBytes / (1024 * 1024);
         return "[consume] data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, fetch.time.ms\n" +
                string.Create(Invariant, $"[consume] {mb:0.0000}, {MbPerS:0.0000}, {Records}, {MsgPerS:0.0000}, {ElapsedS * 1000:0}") +
-               string.Create(Invariant, $"\n  read {Records} of {Retained} records the broker kept ({Produced} produced) from {Partitions} partitions") +
+               (Produced is null
+                   ? string.Create(Invariant, $"\n  read {Records} of the {Retained} records in {Topic} ({Partitions} partitions)")
+                   : string.Create(Invariant, $"\n  read {Records} of {Retained} records the broker kept ({Produced} produced) from {Partitions} partitions")) +
                Resources() + (Note is null ? "" : $"\n  note: {Note}");
     }
 
     private string Resources() =>
-        string.Create(Invariant, $"\n  peak working set {PeakWorkingSetMb:0.0} MB, {AllocatedBytesPerMsg:0} B allocated per record, GCs gen0 {Gen0Collections} gen2 {Gen2Collections}");
+        string.Create(Invariant, $"\n  CPU {CpuUsPerMsg:0.00} us per record, peak working set {PeakWorkingSetMb:0.0} MB, {AllocatedBytesPerMsg:0} B allocated per record, GCs gen0 {Gen0Collections} gen2 {Gen2Collections}");
 }
 
-/// <summary>What a run cost the process: peak working set, managed allocation and collections.</summary>
-public sealed record RunResources(long PeakWorkingSetBytes, long AllocatedBytes, int Gen0Collections, int Gen2Collections);
+/// <summary>What a run cost the process: peak working set, CPU time, managed allocation and collections.</summary>
+public sealed record RunResources(long PeakWorkingSetBytes, TimeSpan CpuTime, long AllocatedBytes, int Gen0Collections, int Gen2Collections);
 
 /// <summary>The runs of `demo bench all` side by side, with each mode's rate relative to fire-and-forget.</summary>
 public static class BenchTable
@@ -101,7 +106,7 @@ public static class BenchTable
     {
         double? baseline = results.FirstOrDefault(r => r.Mode == "fire-and-forget")?.MsgPerS;
         return new TableEvent(title,
-            ["mode", "records", "msg/s", "MB/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "vs fire-and-forget", "peak MB", "B/msg"],
+            ["mode", "records", "msg/s", "MB/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "vs fire-and-forget", "CPU us/msg", "peak MB", "B/msg"],
             results.Select(r => (IReadOnlyList<object?>)
             [
                 r.Mode,
@@ -113,6 +118,7 @@ public static class BenchTable
                 r.Latency?.P99,
                 r.Latency?.Max,
                 baseline is > 0 ? (r.MsgPerS / baseline.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x" : null,
+                r.CpuUsPerMsg,
                 r.PeakWorkingSetMb,
                 r.AllocatedBytesPerMsg,
             ]).ToList());

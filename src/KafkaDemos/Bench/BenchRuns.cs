@@ -27,7 +27,8 @@ public sealed record BenchPlan(string Mode, int Count, string? Note = null, Acks
 }
 
 /// <summary>The settings every run of one `demo bench` shares.</summary>
-public sealed record BenchSettings(int Size, int Partitions, ProducerConfig Producer, ConsumerConfig Consumer);
+/// <param name="Topic">Consume: an existing topic to read instead of filling a fresh one (kafka-consumer-perf-test's --topic).</param>
+public sealed record BenchSettings(int Size, int Partitions, ProducerConfig Producer, ConsumerConfig Consumer, string? Topic = null);
 
 /// <summary>
 /// The benchmark runs. Producer runs execute the project's own producer demos
@@ -67,6 +68,7 @@ public static class BenchRuns
         var result = await demo.RunAsync(config, options, sink, cancellation);
         clock.Stop();
         var resources = meter.Stop();
+        broker.Release(topic);
 
         double valueBytes = options.Size ?? sink.AverageValueChars;
         return BenchResultEvent.Create("produce", plan.Mode, topic, broker.PartitionCount(topic, settings.Partitions), result.Sent, result.Delivered,
@@ -86,24 +88,10 @@ public static class BenchRuns
 
     private static async Task<BenchResultEvent> ConsumeAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation)
     {
-        // A broker that keeps only recent data per partition would drop the start of a big topic:
-        // spread the records over enough partitions that all of them stay readable.
-        long bytes = (long)plan.Count * (settings.Size + 30);
-        int partitions = broker.KeepsRecentDataOnly ? (int)Math.Max(settings.Partitions, (bytes + RetainedBytesPerPartition - 1) / RetainedBytesPerPartition) : settings.Partitions;
-        var (topic, note) = await broker.CreateTopicAsync("consume", partitions, cancellation);
+        var source = settings.Topic is { } existing
+            ? Existing(existing, broker)
+            : await FillAsync(plan, settings, broker, output, stage, cancellation);
 
-        // Step 1: fill the topic with the fire-and-forget demo.
-        var fill = new RecordingSink(output, new LatencyRecorder(16));
-        stage.Description = "consume (filling)";
-        stage.Total = plan.Count;
-        stage.Done = () => fill.Done;
-        var config = broker.Apply(Copy(settings.Producer));
-        var options = Options(plan, settings, topic, config);
-        var produced = await new FireAndForgetProducer().RunAsync(config, options, fill, cancellation);
-        long written = produced.Sent - produced.NotDelivered;
-
-        // Step 2: what the broker still has, partition by partition.
-        partitions = broker.PartitionCount(topic, partitions);
         var consumerConfig = broker.Apply(new ConsumerConfig(settings.Consumer.ToDictionary(p => p.Key, p => p.Value))
         {
             // Assigned partitions, no group join (no rebalance wait) and nothing committed.
@@ -111,39 +99,38 @@ public static class BenchRuns
             EnableAutoCommit = false,
             EnablePartitionEof = false,
         });
-        // Throughput settings, unless given: prefetch up to a million records per partition
-        // (librdkafka's default of 100,000 makes it pause fetching, ~160k msg/s here), and answer
-        // a fetch within 10 ms when one of its partitions has nothing new (default 500 ms).
-        consumerConfig.QueuedMinMessages ??= 1_000_000;
-        consumerConfig.FetchWaitMaxMs ??= 10;
+        string? tuned = ThroughputSettings(consumerConfig);
         using var consumer = new ConsumerBuilder<string?, string>(consumerConfig)
             .SetLogHandler(ClientLog.Handler<IConsumer<string?, string>>(output))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string>>(output))
             .Build();
-        var assignment = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)).ToList();
+
+        // What the broker has, partition by partition; an existing topic is read up to --count records.
+        var assignment = Enumerable.Range(0, source.Partitions).Select(p => new TopicPartition(source.Topic, p)).ToList();
         long retained = assignment.Sum(tp =>
         {
             var w = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
             return Math.Max(0, w.High.Value - w.Low.Value);
         });
+        long wanted = source.Written is null ? Math.Min(plan.Count, retained) : retained;
 
-        // Step 3: read it all back, timed, the way the course's consumer loop polls.
+        // Read it back, timed, the way the course's consumer loop polls.
         long read = 0, valueChars = 0;
         stage.Description = "consume (reading)";
-        stage.Total = retained;
+        stage.Total = wanted;
         stage.Done = () => Interlocked.Read(ref read);
         using var meter = ResourceMeter.Start();
         var clock = Stopwatch.StartNew();
         consumer.Assign(assignment.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
         var lastRecord = TimeSpan.Zero;
         string? stopped = null;
-        while (read < retained && !cancellation.IsCancellationRequested)
+        while (read < wanted && !cancellation.IsCancellationRequested)
         {
             var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (record is null)
             {
                 if (clock.Elapsed - lastRecord <= IdleLimit) continue;
-                stopped = $"no record for {IdleLimit.TotalSeconds:0} s: stopped with {retained - read} not read";
+                stopped = $"no record for {IdleLimit.TotalSeconds:0} s: stopped with {wanted - read} not read";
                 break;
             }
             valueChars += record.Message.Value?.Length ?? 0;
@@ -153,13 +140,64 @@ public static class BenchRuns
         var elapsed = lastRecord;
         var resources = meter.Stop();
         consumer.Close();
+        if (source.Written is not null) broker.Release(source.Topic);
 
-        string? retention = retained < written
-            ? $"the broker kept {retained} of {written} records (each partition keeps only recent data): read what it kept"
+        string? retention = retained < source.Written
+            ? $"the broker kept {retained} of {source.Written} records (each partition keeps only recent data): read what it kept"
             : null;
-        return BenchResultEvent.Create("consume", BenchPlan.Consume, topic, partitions, read, delivered: null, failed: 0, notDelivered: retained - read,
-            written, retained, read == 0 ? settings.Size : valueChars / (double)read, elapsed, latency: null, resources,
-            Join(plan.Note, note, retention, stopped, cancellation.IsCancellationRequested ? "interrupted (Ctrl+C)" : null));
+        return BenchResultEvent.Create("consume", BenchPlan.Consume, source.Topic, source.Partitions, read, delivered: null, failed: 0, notDelivered: wanted - read,
+            source.Written, retained, read == 0 ? settings.Size : valueChars / (double)read, elapsed, latency: null, resources,
+            Join(plan.Note, source.Note, retention, stopped, tuned, cancellation.IsCancellationRequested ? "interrupted (Ctrl+C)" : null));
+    }
+
+    private const string ConsumeResultFieldsProperty = "dotnet.consumer.consume.result.fields";
+
+    /// <summary>
+    /// The consumer's throughput settings, each unless given with -X, and a note naming those applied.
+    /// When a partition's local queue holds queued.min.messages records, librdkafka postpones its
+    /// next fetch by fetch.queue.backoff.ms, 1 s by default: at a million records a second that
+    /// pause, not the client, sets the pace (~160k msg/s here). 10 ms keeps fetching steady with
+    /// the queue bounded (about 90 MB for a million records). A fetch is answered within 10 ms
+    /// when one of its partitions has nothing new (default 500 ms). And since the loop reads
+    /// only keys and values, Confluent.Kafka need not copy each record's topic name, headers and
+    /// timestamp out of the native client (about a fifth of the time per record here).
+    /// </summary>
+    private static string? ThroughputSettings(ConsumerConfig config)
+    {
+        var applied = new List<string>();
+        if (config.QueuedMinMessages is null) { config.QueuedMinMessages = 20_000; applied.Add("queued.min.messages=20000"); }
+        if (config.FetchQueueBackoffMs is null) { config.FetchQueueBackoffMs = 10; applied.Add("fetch.queue.backoff.ms=10"); }
+        if (config.FetchWaitMaxMs is null) { config.FetchWaitMaxMs = 10; applied.Add("fetch.wait.max.ms=10"); }
+        if (config.Get(ConsumeResultFieldsProperty) is null) { config.Set(ConsumeResultFieldsProperty, "none"); applied.Add($"{ConsumeResultFieldsProperty}=none"); }
+        return applied.Count == 0 ? null : $"consumer tuned for throughput: {string.Join(", ", applied)} (-X overrides)";
+    }
+
+    /// <summary>The topic a consume run reads: its name and partitions, and how many records the run wrote to it (null: an existing topic).</summary>
+    private sealed record ConsumeSource(string Topic, int Partitions, long? Written, string? Note);
+
+    /// <summary>An existing topic (--topic), read as it is: nothing is written to it.</summary>
+    private static ConsumeSource Existing(string topic, BenchBroker broker) =>
+        broker.ExistingPartitionCount(topic) is int partitions
+            ? new(topic, partitions, null, "an existing topic (--topic): read from the beginning, up to --count records")
+            : throw new UsageException($"--topic '{topic}' does not exist on {broker.BootstrapServers} (demo topics list shows the topics there)");
+
+    /// <summary>A fresh topic filled with the fire-and-forget demo, sized so the broker keeps every record.</summary>
+    private static async Task<ConsumeSource> FillAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation)
+    {
+        // A broker that keeps only recent data per partition would drop the start of a big topic:
+        // spread the records over enough partitions that all of them stay readable.
+        long bytes = (long)plan.Count * (settings.Size + 30);
+        int partitions = broker.KeepsRecentDataOnly ? (int)Math.Max(settings.Partitions, (bytes + RetainedBytesPerPartition - 1) / RetainedBytesPerPartition) : settings.Partitions;
+        var (topic, note) = await broker.CreateTopicAsync("consume", partitions, cancellation);
+
+        var fill = new RecordingSink(output, new LatencyRecorder(16));
+        stage.Description = "consume (filling)";
+        stage.Total = plan.Count;
+        stage.Done = () => fill.Done;
+        var config = broker.Apply(Copy(settings.Producer));
+        var options = Options(plan, settings, topic, config);
+        var produced = await new FireAndForgetProducer().RunAsync(config, options, fill, cancellation);
+        return new(topic, broker.PartitionCount(topic, partitions), produced.Sent - produced.NotDelivered, note);
     }
 
     /// <summary>A copy of its own: Confluent's copy constructor shares the property dictionary.</summary>

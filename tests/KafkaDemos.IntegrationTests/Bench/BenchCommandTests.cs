@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confluent.Kafka;
 using System.Text.RegularExpressions;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
@@ -25,6 +26,7 @@ public sealed partial class BenchCommandTests(KafkaFixture kafka)
             Assert.Equal(0, Long(run, "not_delivered"));
             AssertRateIsRecordsOverElapsed(run);
             Assert.True(run.GetProperty("peak_working_set_mb").GetDouble() > 0);
+            Assert.True(run.GetProperty("cpu_us_per_msg").GetDouble() > 0, run.ToString());
         }
 
         foreach (var run in runs.Where(r => r.GetProperty("kind").GetString() == "produce"))
@@ -66,6 +68,47 @@ public sealed partial class BenchCommandTests(KafkaFixture kafka)
         double[] percentiles = new[] { "p50", "p95", "p99", "max" }.Select(g => double.Parse(line.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.True(percentiles[0] <= percentiles[1] && percentiles[1] <= percentiles[2] && percentiles[2] - 0.5 <= percentiles[3], line.Value); // percentiles are printed in whole ms
         Assert.Contains("peak working set", result.Stdout);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Bench_consume_with_topic_reads_an_existing_topic_up_to_count_and_writes_nothing()
+    {
+        string topic = await kafka.CreateTopicAsync("bench-existing", 2);
+        using (var producer = new ProducerBuilder<string, string>(kafka.ProducerConfig()).Build())
+        {
+            for (int i = 0; i < 30; i++) producer.Produce(topic, new Message<string, string> { Key = i.ToString(), Value = $"msg_{i}" });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var some = await DemoProcess.RunAsync(kafka.DemoArgs("bench", "consume", "--topic", topic, "--count", "20", "-o", "json"), Timeout);
+        var all = await DemoProcess.RunAsync(kafka.DemoArgs("bench", "consume", "--topic", topic, "--count", "1000", "-o", "json"), Timeout);
+
+        Assert.True(some.ExitCode == 0, some.ToString());
+        Assert.True(all.ExitCode == 0, all.ToString());
+        var first = some.OfEvent("bench_result").Single();
+        var second = all.OfEvent("bench_result").Single();
+        Assert.Equal(topic, first.GetProperty("topic").GetString());
+        Assert.Equal(2, Long(first, "partitions"));
+        Assert.Equal(20, Long(first, "records"));
+        Assert.Equal(30, Long(first, "retained"));
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("produced").ValueKind);
+        // The second run found the same 30 records: the first wrote nothing, and --count above what is there reads it all.
+        Assert.Equal(30, Long(second, "retained"));
+        Assert.Equal(30, Long(second, "records"));
+        Assert.Equal(0, Long(second, "not_delivered"));
+        Assert.Contains("fetch.queue.backoff.ms=10", second.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task Bench_consume_with_a_missing_topic_exits_2_naming_it()
+    {
+        string topic = KafkaFixture.UniqueName("bench-missing");
+
+        var result = await DemoProcess.RunAsync(kafka.DemoArgs("bench", "consume", "--topic", topic), Timeout);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"--topic '{topic}' does not exist", result.Stderr);
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
