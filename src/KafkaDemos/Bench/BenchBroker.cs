@@ -73,13 +73,7 @@ public sealed class BenchBroker : IAsyncDisposable
     }
 
     /// <summary>The topic's partition count from metadata; <paramref name="planned"/> if the broker does not say.</summary>
-    public int PartitionCount(string topic, int planned)
-    {
-        if (Embedded is not null) return planned;
-        using var admin = new AdminClientBuilder(_broker.AdminConfig(_config)).Build();
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic);
-        return metadata is { Error.IsError: false, Partitions.Count: > 0 } ? metadata.Partitions.Count : planned;
-    }
+    public int PartitionCount(string topic, int planned) => Embedded is null ? ExistingPartitionCount(topic) ?? planned : planned;
 
     /// <summary>
     /// The partition count of a topic that already exists, from metadata of all topics (asking

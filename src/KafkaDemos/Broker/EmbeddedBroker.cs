@@ -29,7 +29,7 @@ public sealed record EmbeddedBrokerOptions
 
 /// <summary>
 /// The embedded development broker: librdkafka's in-memory mock cluster behind TCP relays
-/// on fixed loopback ports. A test double for development and tests, not Apache Kafka:
+/// on fixed loopback ports (or, <see cref="EmbeddedBrokerOptions.Direct"/>, reached on its own free ports). A test double for development and tests, not Apache Kafka:
 /// it lacks the topic admin API (CreateTopics, DeleteTopics, CreatePartitions),
 /// ListGroups, DescribeGroups and DescribeConfigs, and keeps only recent data per partition.
 /// </summary>
@@ -40,7 +40,6 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     private readonly MockCluster _cluster;
     private readonly List<TcpRelay> _relays;
-
     private readonly List<IPEndPoint> _addresses;
 
     private EmbeddedBroker(MockCluster cluster, List<TcpRelay> relays, List<IPEndPoint> addresses)
@@ -58,13 +57,16 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         try
         {
             var internalAddresses = cluster.InternalAddresses;
-            for (int i = 0; i < options.Brokers && !options.Direct; i++)
+            if (!options.Direct)
             {
-                var target = IPEndPoint.Parse(internalAddresses[i]);
-                int port = options.Port == 0 ? 0 : options.Port + i;
-                var relay = new TcpRelay(port, target);
-                relays.Add(relay);
-                cluster.Advertise(brokerId: i + 1, "127.0.0.1", relay.Port);
+                for (int i = 0; i < options.Brokers; i++)
+                {
+                    var target = IPEndPoint.Parse(internalAddresses[i]);
+                    int port = options.Port == 0 ? 0 : options.Port + i;
+                    var relay = new TcpRelay(port, target);
+                    relays.Add(relay);
+                    cluster.Advertise(brokerId: i + 1, "127.0.0.1", relay.Port);
+                }
             }
             cluster.SetInitialRebalanceDelay(options.InitialRebalanceDelay);
             foreach (var topic in options.Topics)
