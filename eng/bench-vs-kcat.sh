@@ -132,7 +132,6 @@ cleanup() {
 build_demo() {
   # Its own output directory: the launcher's .demo/bin may be rebuilt or in use meanwhile.
   echo "Building the demo (Release) ..." >&2
-  "$root/eng/native.sh" prepare "$root/src/KafkaDemos/KafkaDemos.csproj"
   if ! dotnet build "$root/src/KafkaDemos/KafkaDemos.csproj" -c Release -o "$work/bin" --nologo >"$work/build.log" 2>&1; then
     grep -E ": error " "$work/build.log" | sort -u >&2 || tail -30 "$work/build.log" >&2
     die "the build failed"

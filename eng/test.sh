@@ -7,7 +7,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/.test-results"
 rm -rf "$results"
 
-"$root/eng/native.sh" prepare "$root/KafkaDemos.sln" || exit 1
 
 dotnet test "$root/KafkaDemos.sln" --nologo --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@"

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
+using KafkaDemos.Native;
 
 namespace KafkaDemos.Cli;
 
@@ -49,8 +50,8 @@ public static class CliHost
         }
         catch (DllNotFoundException e)
         {
-            Console.Error.WriteLine($"Error: the native Kafka client (librdkafka) could not be loaded: {e.Message}\nRun eng/native.sh, or build with the librdkafka.redist package available.");
-            return ExitCodes.Failed;
+            Console.Error.WriteLine(e is NativeClientMissingException ? $"Error: {e.Message}" : $"Error: the native Kafka client (librdkafka) could not be loaded: {e.Message}");
+            return ExitCodes.NativeClientMissing;
         }
         catch (Exception e)
         {

@@ -15,7 +15,10 @@ public static class ExitCodes
     /// <summary>No broker answered at the configured bootstrap servers.</summary>
     public const int BrokerUnreachable = 3;
 
+    /// <summary>The native Kafka client (librdkafka) could not be loaded on this machine.</summary>
+    public const int NativeClientMissing = 4;
+
     public const string HelpText =
         "Exit codes: 0 success, 1 the demo ran but something failed (a delivery, a commit, a check), " +
-        "2 usage or configuration error, 3 broker unreachable.";
+        "2 usage or configuration error, 3 broker unreachable, 4 the native Kafka client (librdkafka) could not be loaded.";
 }

@@ -17,8 +17,8 @@ public static class VersionInfo
     {
         get
         {
-            try { return Librdkafka.Version(); }
-            catch (DllNotFoundException) { return "not found (run eng/native.sh, or restore the librdkafka.redist package)"; }
+            try { return $"{Librdkafka.Version()} ({Path.GetFileName(LibrdkafkaResolver.LoadedPath)})"; }
+            catch (DllNotFoundException e) { return $"not loaded: {e.Message}"; }
         }
     }
 

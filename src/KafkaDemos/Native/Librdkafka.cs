@@ -9,7 +9,7 @@ namespace KafkaDemos.Native;
 /// </summary>
 internal static unsafe partial class Librdkafka
 {
-    private const string Lib = "librdkafka";
+    private const string Lib = LibrdkafkaResolver.LibraryName;
 
     public const int ConfOk = 0;
     public const int ConfInvalid = -1;

@@ -5,7 +5,7 @@ namespace KafkaDemos.Native;
 /// <summary>P/Invoke declarations of librdkafka's mock cluster (rdkafka_mock.h).</summary>
 internal static partial class MockClusterNative
 {
-    private const string Lib = "librdkafka";
+    private const string Lib = LibrdkafkaResolver.LibraryName;
 
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_cluster_new")]
     public static partial nint ClusterNew(nint rk, int brokerCount);
