@@ -80,10 +80,10 @@ public sealed class BrokerSelectionTests
     {
         var started = DateTime.UtcNow;
 
-        var status = await DockerCli.ProbeAsync();
+        var status = await DockerProbe.ProbeAsync();
 
         Assert.False(string.IsNullOrWhiteSpace(status.Detail));
-        Assert.True(DateTime.UtcNow - started < DockerCli.ProbeTimeout + TimeSpan.FromSeconds(5), $"took {DateTime.UtcNow - started}");
+        Assert.True(DateTime.UtcNow - started < DockerProbe.Timeout + TimeSpan.FromSeconds(5), $"took {DateTime.UtcNow - started}");
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class BrokerSelectionTests
     {
         string compose = File.ReadAllText(Path.Combine(RepositoryRoot(), "docker-compose.yml"));
 
-        Assert.Contains($"x-kafka-image: &kafka-image {KafkaContainer.Image}\n", compose.ReplaceLineEndings("\n"));
+        Assert.Contains($"x-kafka-image: &kafka-image {KafkaContainerBroker.Image}\n", compose.ReplaceLineEndings("\n"));
     }
 
     private static string RepositoryRoot()

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Configuration;
+using Testcontainers.Kafka;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
 
@@ -51,7 +52,7 @@ public sealed class KafkaFixture : IAsyncLifetime
         var choice = await BrokerSelection.ChooseAsync(
             Environment.GetEnvironmentVariable(BrokerSelection.ExternalVariable),
             Environment.GetEnvironmentVariable(BrokerSelection.PreferenceVariable),
-            DockerCli.ProbeAsync);
+            DockerProbe.ProbeAsync);
         Kind = choice.Kind;
         Reason = choice.Reason;
         switch (choice.Kind)
@@ -61,8 +62,11 @@ public sealed class KafkaFixture : IAsyncLifetime
                 _clientProperties = EnvironmentClientProperties(BootstrapServers);
                 break;
             case BrokerKind.Container:
-                _container = await KafkaContainer.StartAsync();
-                BootstrapServers = _container.BootstrapServers;
+                _container = KafkaContainerBroker.Build();
+                await _container.StartAsync();
+                // Testcontainers gives "plaintext://host:port/"; the demo's -b takes host:port, as Kafka's tools do.
+                var address = new Uri(_container.GetBootstrapAddress());
+                BootstrapServers = $"{address.Host}:{address.Port}";
                 break;
             default:
                 _embedded = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
@@ -76,7 +80,7 @@ public sealed class KafkaFixture : IAsyncLifetime
     public string Describe() => Kind switch
     {
         BrokerKind.Embedded => $"embedded broker ({EmbeddedBroker.Disclaimer}) at {BootstrapServers}, because {Reason}",
-        BrokerKind.Container => $"Apache Kafka container {_container?.Id[..12]} ({KafkaContainer.Image}) at {BootstrapServers}, because {Reason}",
+        BrokerKind.Container => $"Apache Kafka container {_container?.Id[..12]} ({KafkaContainerBroker.Image}, Testcontainers) at {BootstrapServers}, because {Reason}",
         _ => $"external cluster at {BootstrapServers} (KAFKA_BOOTSTRAP_SERVERS)",
     };
 
