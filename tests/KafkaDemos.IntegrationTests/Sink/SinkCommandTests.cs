@@ -103,6 +103,36 @@ public sealed class SinkCommandTests(KafkaFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task A_second_sink_joining_mid_stream_takes_partitions_over_at_the_stored_positions_without_writing_a_record_twice()
+    {
+        const int count = 200;
+        string topic = await kafka.CreateTopicAsync("sink-pair", 4);
+        string group = KafkaFixture.UniqueName("g-pair");
+        string db = Path.Combine(_dir, "pair.db");
+        string[] args = Sink(topic, group, db, "-o", "json");
+
+        await using var first = DemoProcess.Start(args);
+        await first.WaitForEventAsync(SinkKit.IsAssigned, TimeSpan.FromSeconds(30));
+        var producing = SinkKit.ProduceNumbersAsync(kafka, topic, count, partitions: 4, interval: TimeSpan.FromMilliseconds(10));
+        await first.WaitForEventAsync(_ => SinkKit.Rows(first.Events) >= count / 5, TimeSpan.FromSeconds(60));
+        await using var second = DemoProcess.Start(args);
+        await second.WaitForEventAsync(SinkKit.IsAssigned, TimeSpan.FromSeconds(30));
+        await producing;
+        await first.WaitForEventAsync(_ => SinkKit.Rows(first.Events) + SinkKit.Rows(second.Events) >= count, TimeSpan.FromSeconds(60));
+        second.Terminate();
+        first.Terminate();
+        await Task.WhenAll(first.WaitForExitAsync(TimeSpan.FromSeconds(20)), second.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+
+        var results = new[] { first.Result(TimeSpan.Zero), second.Result(TimeSpan.Zero) };
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.All(results, r => Assert.True(r.Summary.GetProperty("rows_written").GetInt64() > 0, r.ToString()));
+        Assert.Equal(count, results.Sum(r => r.Summary.GetProperty("rows_written").GetInt64()));
+        Assert.Equal((count, count), SinkKit.Count(db, topic));
+        // The newcomer started where the rows ended: at the positions stored in the database.
+        Assert.Contains(second.Events, e => e.GetProperty("event").GetString() == "resuming" && e.GetProperty("stored").GetArrayLength() > 0);
+    }
+
+    [Fact]
     public async Task Bad_targets_exit_2_naming_the_value_and_an_unreachable_MongoDB_exits_3_within_seconds()
     {
         string shaped = Path.Combine(_dir, "shaped.db");
