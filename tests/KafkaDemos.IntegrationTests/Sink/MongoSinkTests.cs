@@ -22,7 +22,8 @@ public sealed class MongoSinkTests(KafkaFixture kafka)
         await using var mongo = new MongoDbBuilder(Image).Build();
         await mongo.StartAsync();
         string to = new MongoUrlBuilder(mongo.GetConnectionString()) { DatabaseName = "sinktest", AuthenticationSource = "admin" }.ToString();
-        var database = new MongoClient(mongo.GetConnectionString()).GetDatabase("sinktest");
+        using var client = new MongoClient(mongo.GetConnectionString());
+        var database = client.GetDatabase("sinktest");
 
         const int count = 60;
         string topic = await kafka.CreateTopicAsync("sink-mongo", 2);
