@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using KafkaDemos.IntegrationTests.Infrastructure;
+using KafkaDemos.Sink;
+using Microsoft.Data.Sqlite;
 
 namespace KafkaDemos.IntegrationTests;
 
@@ -130,6 +132,36 @@ public sealed class SinkCommandTests(KafkaFixture kafka) : IDisposable
         Assert.Equal((count, count), SinkKit.Count(db, topic));
         // The newcomer started where the rows ended: at the positions stored in the database.
         Assert.Contains(second.Events, e => e.GetProperty("event").GetString() == "resuming" && e.GetProperty("stored").GetArrayLength() > 0);
+    }
+
+    [Fact]
+    public async Task A_write_the_database_refuses_stops_the_sink_with_exit_1_and_the_next_run_writes_that_record()
+    {
+        string topic = await kafka.CreateTopicAsync("sink-locked", 1);
+        string group = KafkaFixture.UniqueName("g-locked");
+        string db = Path.Combine(_dir, "locked.db");
+        await SinkKit.ProduceNumbersAsync(kafka, topic, 3, partitions: 1);
+        SinkAddress.Parse($"sqlite:{db}").Open(topic, TimeSpan.FromSeconds(5)).Dispose();
+
+        DemoResult refused;
+        using (var holder = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            // Another writer holds the write lock for longer than the sink waits for it (10 s).
+            holder.Open();
+            using var transaction = holder.BeginTransaction(deferred: false);
+            refused = await DemoProcess.RunAsync(Sink(topic, group, db, "--exit-at-end", "-o", "json"), TimeSpan.FromSeconds(60));
+        }
+        var retried = await DemoProcess.RunAsync(Sink(topic, group, db, "--exit-at-end", "-o", "json"));
+
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        var error = refused.OfEvent("error").Single(e => e.GetProperty("code").GetString() == "write_failed");
+        Assert.Contains($"could not store {topic}-0-0", error.GetProperty("message").GetString());
+        Assert.Contains("Neither the row nor its position was stored", error.GetProperty("message").GetString());
+        Assert.Equal(0, refused.Summary.GetProperty("rows_written").GetInt64());
+        Assert.Equal(1, refused.Summary.GetProperty("failures").GetInt64());
+        Assert.True(retried.ExitCode == 0, retried.ToString());
+        Assert.Equal(3, retried.Summary.GetProperty("rows_written").GetInt64());
+        Assert.Equal((3, 3), SinkKit.Count(db, topic));
     }
 
     [Fact]
