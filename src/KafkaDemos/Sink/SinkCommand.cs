@@ -42,10 +42,11 @@ public static class SinkCommand
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Stop once every assigned partition has reached its end" };
 
         var command = new Command("sink", $$"""
-            The course's database consumer (the project at the end of its first document): read a topic in a
-            consumer group and write every record into a database, one row per record with its partition,
-            offset, key and JSON value, printing "{"num": 7} added to testnum" for each. A table named after the
-            topic in SQLite (nothing to install), or a collection in MongoDB, the course's database.
+            The course's database consumer: a topic into SQLite or MongoDB, one row per record.
+            The project at the end of the course's first document: read a topic in a consumer group and write
+            every record into a database, one row with its partition, offset, key and JSON value, printing
+            "{"num": 7} added to testnum" for each. A table named after the topic in SQLite (nothing to
+            install), or a collection in MongoDB, the course's database.
 
             Commit modes (--commit):
               db    (default) exactly once into the database. The consumer's position (next offset per
