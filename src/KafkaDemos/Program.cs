@@ -7,6 +7,7 @@ using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Labs;
 using KafkaDemos.Producers;
+using KafkaDemos.Sink;
 
 var root = new RootCommand($"""
     demo: every producer and consumer pattern of the Kafka course, runnable against a real broker.
@@ -27,6 +28,7 @@ var root = new RootCommand($"""
     TopicsCommand.Create(),
     ProduceCommand.Create(),
     ConsumeCommand.Create(),
+    SinkCommand.Create(),
     GroupsCommand.Create(),
     BenchCommand.Create(),
     ConfigCommand.Create(),

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KafkaDemos.Configuration;
+using KafkaDemos.Sink;
 
 namespace KafkaDemos.Tests;
 
@@ -31,6 +32,22 @@ public sealed partial class ComposeFileTests
         Assert.Single(TopicsLine().Matches(compose));
         Assert.Equal(2, Regex.Matches(compose, @"<<: \*create-topics").Count);
         Assert.Equal(2, Regex.Matches(compose, @"<<: \*topics-env").Count);
+    }
+
+    [Fact]
+    public void The_mongo_service_publishes_the_port_of_the_sinks_MongoDB_address_in_every_profile()
+    {
+        string compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        var service = Regex.Match(compose, @"^  mongo:\n(?<body>(?:    .*\n?)+)", RegexOptions.Multiline);
+
+        Assert.True(service.Success, "docker-compose.yml has no `mongo` service");
+        string body = service.Groups["body"].Value;
+        Assert.Matches(@"image: mongo:\d", body);
+        Assert.Contains("\"27017:27017\"", body);
+        // No profile: `docker compose up -d` starts it beside the single broker or the cluster.
+        Assert.DoesNotContain("profiles:", body);
+        var address = SinkAddress.Parse("mongodb://localhost:27017/testnum");
+        Assert.Equal("localhost:27017", Assert.IsType<MongoAddress>(address).Servers);
     }
 
     /// <summary>The NAME:PARTITIONS words of the one `TOPICS:` line in docker-compose.yml.</summary>

@@ -13,16 +13,19 @@ public static class LabCommand
               rebalance  consumers join and leave a group; the assignment after every change
               delivery   acks and idempotence under injected faults: what arrived once, twice, never
               commits    each commit strategy crashed mid-batch: what was processed twice, never
+              sink       the course's database consumer killed mid-run: what the table holds twice, never
 
             Examples:
               demo lab rebalance
               demo lab delivery --embedded --count 2000 --seed 7
               demo lab commits -o json
+              demo lab sink --runs 5
             """)
         {
             RebalanceLab.Create(embedded),
             DeliveryLab.Create(embedded),
             CommitsLab.Create(embedded),
+            SinkLab.Create(embedded),
         };
     }
 }
