@@ -17,7 +17,7 @@ public sealed class MongoSinkTests(KafkaFixture kafka)
     [Fact]
     public async Task Killed_mid_run_the_db_mode_leaves_every_number_once_and_the_courses_insert_writes_them_again()
     {
-        var docker = await DockerCli.ProbeAsync();
+        var docker = await DockerProbe.ProbeAsync();
         if (!docker.Available) Assert.Skip($"needs a Docker engine to run MongoDB ({Image}) through Testcontainers.MongoDb; none answered: {docker.Detail}");
         await using var mongo = new MongoDbBuilder(Image).Build();
         await mongo.StartAsync();
