@@ -33,9 +33,9 @@ public sealed class DemoContext(ParseResult parse, IEventSink output, OutputForm
 
     private IEnumerable<FlagSetting> PreflightFlag()
     {
-        if (Parse.GetValue(GlobalOptions.PreflightTimeout) is not double seconds) yield break;
-        if (seconds <= 0) throw new UsageException($"--preflight-timeout {seconds} must be more than 0 seconds");
-        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, ((int)(seconds * 1000)).ToString(), "--preflight-timeout");
+        if (Parse.GetValue(GlobalOptions.PreflightTimeout) is not TimeSpan timeout) yield break;
+        if (timeout < TimeSpan.FromMilliseconds(1)) throw new UsageException($"--preflight-timeout {timeout.TotalSeconds}s must be at least 1ms");
+        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "--preflight-timeout");
     }
 
     /// <summary>A flag setting if the option was given on the command line, else null.</summary>
