@@ -97,7 +97,7 @@ public static class BenchCommand
         {
             Description = "Read this existing topic from the beginning (up to --count records) instead of filling a fresh one",
             HelpName = "TOPIC",
-        };
+        }.AcceptsTopicNames();
         command.Options.Add(topic);
         var options = Options(command, 1_000_000, acks: false) with { Topic = topic };
         command.SetDemoAction(ctx => RunAsync(ctx, options, count => [new BenchPlan(BenchPlan.Consume, count)]));

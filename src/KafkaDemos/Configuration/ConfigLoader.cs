@@ -266,6 +266,7 @@ public static class ConfigLoader
                 throw new UsageException($"Topics[{item.Key}] in {jsonPath ?? "the environment"} has no Name");
             int partitions = ParsePositive(item["Partitions"], 4, $"Topics[{item.Key}].Partitions of '{name}'");
             int replication = ParsePositive(item["ReplicationFactor"], 3, $"Topics[{item.Key}].ReplicationFactor of '{name}'");
+            TopicNames.Require(name, $"Topics[{item.Key}].Name in {jsonPath ?? "the environment"}");
             topics.Add(new TopicDeclaration(name, partitions, replication));
         }
         return topics;

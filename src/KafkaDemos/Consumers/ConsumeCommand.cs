@@ -34,7 +34,7 @@ public static class ConsumeCommand
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.AcceptsTopicNames();
         var group = new Option<string>("--group", "-g") { Description = "Consumer group (group.id; default: Consumer group.id of the configuration, \"tdea\")", HelpName = "GROUP" };
         var offsetReset = new Option<string>("--offset-reset") { Description = "Where a partition without a committed offset starts (auto.offset.reset)", HelpName = "earliest|latest" };
         offsetReset.AcceptOnlyFromAmong("earliest", "latest");
@@ -101,7 +101,6 @@ public static class ConsumeCommand
                 throw new UsageException("--from-beginning contradicts --offset-reset latest: give one of them");
             var delay = ctx.Get(processDelay);
             string[] requested = ctx.Get(topics) ?? [];
-            if (requested.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--topic '' is empty: name a topic");
 
             var config = ctx.LoadConfiguration(
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),

@@ -39,6 +39,7 @@ public static class ProduceCommand
     {
         Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
         Acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
+        Topic.AcceptsTopicNames();
     }
 
     public static Command Create()
