@@ -200,7 +200,7 @@ public static class ConfigLoader
     private static List<ConfigEntry> FlagEntries(ConfigRequest request)
     {
         var entries = new List<ConfigEntry>();
-        if (!string.IsNullOrWhiteSpace(request.BootstrapServers))
+        if (request.BootstrapServers is not null)
             entries.Add(new(ConfigSections.Common, "bootstrap.servers", request.BootstrapServers, "flag --bootstrap-servers"));
         foreach (var pair in request.Properties)
         {
@@ -250,6 +250,8 @@ public static class ConfigLoader
             if (verdict == ClientPropertyValidator.Verdict.Invalid)
                 throw new UsageException(
                     $"Invalid value '{SecretMask.Show(name, setting.Value)}' for client property '{name}' (from {setting.Source}): {message}");
+            if (name == "bootstrap.servers" && BootstrapAddresses.Problem(setting.Value) is string problem)
+                throw new UsageException($"bootstrap.servers '{setting.Value}' (from {setting.Source}) is not a broker list: {problem}. Use {BootstrapAddresses.Form}.");
         }
     }
 
