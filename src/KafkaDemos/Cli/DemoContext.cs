@@ -19,7 +19,10 @@ public sealed class DemoContext(ParseResult parse, IEventSink output, OutputForm
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
     /// <summary>Loads the configuration from files, environment and the global flags plus <paramref name="flags"/>.</summary>
-    public DemoConfiguration LoadConfiguration(params IEnumerable<FlagSetting?> flags)
+    public DemoConfiguration LoadConfiguration(params IEnumerable<FlagSetting?> flags) => LoadConfiguration([], flags);
+
+    /// <summary>As above, refusing property values the chosen mode or strategy cannot work with, whatever their source.</summary>
+    public DemoConfiguration LoadConfiguration(IReadOnlyList<PropertyConstraint> constraints, params IEnumerable<FlagSetting?> flags)
     {
         var request = new ConfigRequest
         {
@@ -27,6 +30,7 @@ public sealed class DemoContext(ParseResult parse, IEventSink output, OutputForm
             BootstrapServers = Parse.GetValue(GlobalOptions.BootstrapServers),
             Properties = Parse.GetValue(GlobalOptions.Property) ?? [],
             Flags = [.. flags.OfType<FlagSetting>(), .. PreflightFlag()],
+            Constraints = constraints,
         };
         return ConfigLoader.Load(request);
     }

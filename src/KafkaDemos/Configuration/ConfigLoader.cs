@@ -52,6 +52,7 @@ public static class ConfigLoader
             var merged = Merge(layers, ConfigSections.Common, ConfigSections.For(kind));
             DropOtherClientsDotnetProperties(merged, kind);
             Validate(merged, ConfigSections.For(kind));
+            CheckConstraints(merged, request.Constraints.Where(c => c.Client == kind));
             clients[kind] = merged;
         }
         var demo = new DemoSettings(Merge(layers, ConfigSections.Demo));
@@ -236,6 +237,13 @@ public static class ConfigLoader
             if ((producerOnly && kind != ClientKind.Producer) || (consumerOnly && kind != ClientKind.Consumer))
                 properties.Remove(name);
         }
+    }
+
+    private static void CheckConstraints(Dictionary<string, Setting> properties, IEnumerable<PropertyConstraint> constraints)
+    {
+        foreach (var constraint in constraints)
+            if (properties.TryGetValue(constraint.Property, out var setting) && !constraint.Accepts(setting.Value))
+                throw new UsageException($"{constraint.Property}={setting.Value} (from {setting.Source}) contradicts {constraint.Subject}: {constraint.Why}");
     }
 
     private static void Validate(Dictionary<string, Setting> properties, string section)

@@ -102,7 +102,7 @@ public static class ConsumeCommand
             var delay = ctx.Get(processDelay);
             string[] requested = ctx.Get(topics) ?? [];
 
-            var config = ctx.LoadConfiguration(
+            var config = ctx.LoadConfiguration(ModeConstraints.ForCommitStrategy(ctx.Get(commit)!),
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"),
                 ctx.Get(fromBeginning) ? new FlagSetting(ConfigSections.Consumer, "auto.offset.reset", "earliest", "--from-beginning") : null,

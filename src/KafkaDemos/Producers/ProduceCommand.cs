@@ -38,7 +38,8 @@ public static class ProduceCommand
     static ProduceCommand()
     {
         Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
-        Acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
+        // Values are checked by the configuration loader (ModeConstraints), as -X acks and the environment are.
+        Acks.CompletionSources.Add("0", "1", "all");
         Topic.AcceptsTopicNames();
     }
 
@@ -92,7 +93,7 @@ public static class ProduceCommand
     private static async Task<int> RunAsync(DemoContext ctx)
     {
         if (ctx.Get(Count) is int n && n < 0) throw new UsageException($"--count {n} must be 0 or more");
-        var config = ctx.LoadConfiguration(
+        var config = ctx.LoadConfiguration(ModeConstraints.ForProducer(ctx.Get(Mode)!),
             ctx.Flag(Topic, ConfigSections.Demo, DemoSettings.TopicKey),
             ctx.Flag(Count, ConfigSections.Demo, DemoSettings.CountKey),
             ctx.Flag(Acks, ConfigSections.Producer, "acks"));
