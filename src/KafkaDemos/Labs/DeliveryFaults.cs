@@ -51,8 +51,8 @@ public sealed record FaultInjectedEvent(string Setting, long After, string Kind,
 /// </summary>
 public sealed class FaultInjector(EmbeddedBroker broker, string topic, string setting, FaultSchedule schedule, IEventSink sink)
 {
-    /// <summary>Longer than the client's socket.timeout.ms plus its once-a-second timeout scan.</summary>
-    public static readonly TimeSpan LostAnswerDelay = TimeSpan.FromMilliseconds(2500);
+    /// <summary>Well past the client's socket.timeout.ms (1 s) plus its once-a-second timeout scan, with room for a busy machine.</summary>
+    public static readonly TimeSpan LostAnswerDelay = TimeSpan.FromSeconds(5);
 
     private const short ProduceApiKey = 0;
     private readonly Lock _lock = new();
