@@ -97,6 +97,7 @@ public static class CommitsLab
             var config = ctx.LoadConfiguration();
             var clock = Stopwatch.StartNew();
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
+            await broker.RequireTopicCreationAsync(config, 1);
             ctx.Info($"The lab runs on {broker.Description}.");
             ctx.Info($"Each strategy: {settings.Count} records (msg_0 ...) on a one-partition topic; the first member crashes while processing " +
                      $"record {settings.CrashAfter} ({settings.ProcessDelay.TotalMilliseconds:0} ms of work per record); auto.commit.interval.ms=1000.");

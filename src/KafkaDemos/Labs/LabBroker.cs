@@ -63,7 +63,6 @@ public sealed class LabBroker : IAsyncDisposable
     /// <summary>Creates a topic named <paramref name="prefix"/> plus a run id, with exactly <paramref name="partitions"/> partitions.</summary>
     public async Task<string> CreateTopicAsync(DemoConfiguration config, string prefix, int partitions)
     {
-        await RequireTopicCreationAsync(config, partitions);
         var topic = await CreateTopicAllowingDefaultAsync(config, prefix, partitions);
         if (topic.Partitions != partitions)
             throw new DemoException($"Topic '{topic.Name}' was created with {topic.Partitions} partitions, not {partitions}: " +
@@ -72,9 +71,10 @@ public sealed class LabBroker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asks the configured broker to validate a topic creation without creating anything: one that has no
-    /// CreateTopics (`demo broker` in another terminal) would auto-create the topic with its own partition
-    /// count, so the run would fail after leaving a topic behind. Said at once, with what to run instead.
+    /// For runs that need topics with a partition count other than the broker's default: asks the configured
+    /// broker to validate a topic creation without creating anything. One without CreateTopics (`demo broker`
+    /// in another terminal) would auto-create the topic with its own count, so the run would fail after
+    /// leaving a topic behind. Said at once, with what to run instead.
     /// </summary>
     public async Task RequireTopicCreationAsync(DemoConfiguration config, int partitions)
     {
