@@ -112,7 +112,7 @@ public sealed partial class ReadmeCommandTests
         return [.. words];
     }
 
-    private static string ReadmePath()
+    internal static string ReadmePath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "KafkaDemos.sln"))) return Path.Combine(dir.FullName, "README.md");
