@@ -41,7 +41,7 @@ public static class DeliveryLab
         "acks=all: success once all in-sync replicas have the message, so an acknowledged message survives a leader " +
         "failure; but a lost reply still makes the producer resend, and without idempotence the broker writes it twice.");
 
-    public static readonly Setting PlainIdempotent = new("acks=all + idempotence", Sending.Idempotent, Acks.All,
+    private static readonly Setting PlainIdempotent = new("acks=all + idempotence", Sending.Idempotent, Acks.All,
         "enable.idempotence=true: \"the producer will ensure that messages are successfully produced exactly once and in " +
         "the original produce order\": each batch carries the producer id and a sequence number, so the broker writes a " +
         "resent batch once.");
