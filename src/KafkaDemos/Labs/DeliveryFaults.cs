@@ -81,8 +81,10 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
     public int Unused() => broker.Cluster.BrokerIds.Sum(id => broker.Cluster.PendingBrokerRequestErrors(id, ProduceApiKey));
 
     /// <summary>
-    /// How many faults of <paramref name="kind"/> a request met. Each broker applies its queued faults
-    /// in order, so the ones still pending there are the last it was given.
+    /// How many faults of <paramref name="kind"/> a request met while their broker led the partition.
+    /// Each broker applies its queued faults in order, so the ones still pending there are the last it
+    /// was given; those still pending when the leader moved away are stranded: a request still sent to
+    /// the old leader meets them and is refused (NOT_LEADER), nothing written.
     /// </summary>
     public int Met(FaultKind kind)
     {
@@ -99,6 +101,13 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
         }
     }
 
+    /// <summary>Takes the last <paramref name="pending"/> faults queued on a broker out of the count of those that can meet a write.</summary>
+    private void Strand(int brokerId, int pending)
+    {
+        var last = _queued.Select((q, i) => (q, i)).Where(x => x.q.Broker == brokerId).TakeLast(pending).Select(x => x.i).ToList();
+        foreach (int i in last.OrderDescending()) _queued.RemoveAt(i);
+    }
+
     private void Inject(FaultKind kind)
     {
         string what;
@@ -110,6 +119,8 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
                 what = $"broker {target} refuses the next write (NOT_ENOUGH_REPLICAS): nothing written";
                 break;
             case FaultKind.LeaderChange:
+                // Counted before the move: whatever is pending now can no longer meet a write there.
+                Strand(_leader, broker.Cluster.PendingBrokerRequestErrors(_leader, ProduceApiKey));
                 target = _leader % broker.Cluster.BrokerCount + 1;
                 broker.Cluster.SetPartitionLeader(topic, 0, target);
                 what = $"leader of {topic}-0 moves from broker {_leader} to broker {target}";
