@@ -110,8 +110,6 @@ public static class DeliveryLab
               demo lab delivery --embedded
               demo lab delivery --embedded --count 500 --fault-rate 0.02 --seed 7
               demo lab delivery -o json
-
-            {ExitCodes.HelpText}
             """)
         {
             count, rate, seed, embedded, withoutTransactions,
