@@ -71,15 +71,22 @@ public sealed class ConsumeCommandTests(KafkaFixture kafka)
         using var stop = new CancellationTokenSource();
         var config = new Confluent.Kafka.ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "g-gone", AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest };
 
-        var running = SyncCommitConsumer.RunAsync(config, ConsumerKit.Options("gone") with { ShutdownTimeout = TimeSpan.FromSeconds(3) }, sink, stop.Token);
-        await sink.WaitUntilAsync(s => s.Of<AssignedEvent>().Count > 0, TimeSpan.FromSeconds(20), "assigned");
+        using (var producer = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            await producer.ProduceAsync("gone", new Confluent.Kafka.Message<Confluent.Kafka.Null, string> { Value = "msg_0" });
+
+        // Commits every 100 records: the one record is still to commit when the coordinator goes.
+        var running = SyncCommitConsumer.RunAsync(config, ConsumerKit.Options("gone") with { ShutdownTimeout = TimeSpan.FromSeconds(3), CommitEvery = 100 }, sink, stop.Token);
+        await sink.WaitUntilAsync(s => s.Of<ConsumedEvent>().Count > 0, TimeSpan.FromSeconds(20), "the record consumed");
         broker.Cluster.SetBrokerDown(1);
         var started = DateTime.UtcNow;
         await stop.CancelAsync();
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), $"stop took {DateTime.UtcNow - started}");
-        Assert.NotNull(outcome);
+        // The final commit could not be made, and the outcome says so rather than reporting success.
+        Assert.False(outcome.Succeeded, $"{outcome}");
+        Assert.True(outcome.CommitFailures > 0 || outcome.Abandoned, $"{outcome}");
+        Assert.Empty(outcome.Committed);
     }
 
     [Theory]

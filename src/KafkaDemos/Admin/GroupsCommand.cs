@@ -49,7 +49,7 @@ public static class GroupsCommand
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.AcceptsTopicNames();
         var command = new Command("describe", """
             Per partition the group's committed offset, the log-end offset and the lag (records not yet
             committed), with totals; then the members and their partitions where the broker supports
@@ -119,7 +119,7 @@ public static class GroupsCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
             Required = true,
-        };
+        }.AcceptsTopicNames();
         var toEarliest = new Option<bool>("--to-earliest") { Description = "The first offset still in the log" };
         var toLatest = new Option<bool>("--to-latest") { Description = "The log end: skip everything not yet read" };
         var toOffset = new Option<long?>("--to-offset") { Description = "This offset in every partition (kept within the log's start and end)", HelpName = "N" };

@@ -43,7 +43,7 @@ public static class TopicsCommand
 
     private static Command Describe()
     {
-        var name = new Argument<string>("NAME") { Description = "Topic name" };
+        var name = new Argument<string>("NAME") { Description = "Topic name" }.AcceptsTopicName();
         var command = new Command("describe", """
             Describe a topic: per partition its leader, replicas, in-sync replicas and the low and
             high watermarks (first and next offset), with the message count they imply.
@@ -80,7 +80,7 @@ public static class TopicsCommand
 
     private static Command CreateTopic()
     {
-        var name = new Argument<string>("NAME") { Description = "Topic name" };
+        var name = new Argument<string>("NAME") { Description = "Topic name" }.AcceptsTopicName();
         var partitions = new Option<int>("--partitions", "-p") { Description = "Number of partitions", DefaultValueFactory = _ => 4, HelpName = "N" };
         var replication = new Option<short>("--replication-factor", "-r") { Description = "Copies of each partition (at most the number of brokers)", DefaultValueFactory = _ => 1, HelpName = "R" };
         var command = new Command("create", """

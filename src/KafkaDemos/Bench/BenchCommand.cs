@@ -97,7 +97,7 @@ public static class BenchCommand
         {
             Description = "Read this existing topic from the beginning (up to --count records) instead of filling a fresh one",
             HelpName = "TOPIC",
-        };
+        }.AcceptsTopicNames();
         command.Options.Add(topic);
         var options = Options(command, 1_000_000, acks: false) with { Topic = topic };
         command.SetDemoAction(ctx => RunAsync(ctx, options, count => [new BenchPlan(BenchPlan.Consume, count)]));
@@ -142,7 +142,6 @@ public static class BenchCommand
         var config = ctx.LoadConfiguration(options.Acks is null ? null : ctx.Flag(options.Acks, ConfigSections.Producer, "acks"));
         var plans = plansFor(count);
         string? topic = options.Topic is null ? null : ctx.Get(options.Topic);
-        if (topic is { Length: 0 }) throw new UsageException("--topic '' is empty: name an existing topic");
         var settings = new BenchSettings(size, partitions, config.ProducerConfig(), config.ConsumerConfig(), topic);
         // Settings a mode refuses (e.g. --acks 0 with idempotent) are a usage error before anything runs.
         foreach (var plan in plans.Where(p => !p.IsConsume))

@@ -19,6 +19,20 @@ public static class BrokerCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        topics.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                try
+                {
+                    TopicDeclaration.Parse(token.Value);
+                }
+                catch (UsageException e)
+                {
+                    result.AddError(e.Message);
+                }
+            }
+        });
         var command = new Command("broker", $"""
             Run the embedded development broker (in memory, for development) until Ctrl+C.
             It is {EmbeddedBroker.Disclaimer}.

@@ -15,17 +15,11 @@ public static class CliHost
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
-        foreach (var option in root.Options.OfType<VersionOption>())
-            option.Action = new PrintVersionAction();
-        foreach (var option in root.Options.OfType<HelpOption>())
-            if (option.Action is HelpAction help) option.Action = new SummaryHelpAction(help);
-        foreach (var option in GlobalOptions.All) root.Options.Add(option);
-
-        var parse = root.Parse(args);
+        var parse = Prepare(root).Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"Error: {error.Message}");
-            Console.Error.WriteLine($"Run '{CommandPath(parse)} --help' for usage and examples.");
+            foreach (var line in ParseErrorText.Lines(parse)) Console.Error.WriteLine($"Error: {line}");
+            Console.Error.WriteLine($"Run '{ParseErrorText.CommandPath(parse)} --help' for usage and examples.");
             return ExitCodes.Usage;
         }
 
@@ -60,12 +54,15 @@ public static class CliHost
         }
     }
 
-    private static string CommandPath(ParseResult parse)
+    /// <summary>Adds the global options and the project's help and version actions: the tree the executable parses with.</summary>
+    public static RootCommand Prepare(RootCommand root)
     {
-        var names = new List<string>();
-        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-            names.Insert(0, result.Command is RootCommand ? "demo" : result.Command.Name);
-        return string.Join(' ', names);
+        foreach (var option in root.Options.OfType<VersionOption>())
+            option.Action = new PrintVersionAction();
+        foreach (var option in root.Options.OfType<HelpOption>())
+            if (option.Action is HelpAction help) option.Action = new SummaryHelpAction(help);
+        foreach (var option in GlobalOptions.All) root.Options.Add(option);
+        return root;
     }
 
     private sealed class PrintVersionAction : SynchronousCommandLineAction

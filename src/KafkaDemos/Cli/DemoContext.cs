@@ -19,7 +19,10 @@ public sealed class DemoContext(ParseResult parse, IEventSink output, OutputForm
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
     /// <summary>Loads the configuration from files, environment and the global flags plus <paramref name="flags"/>.</summary>
-    public DemoConfiguration LoadConfiguration(params IEnumerable<FlagSetting?> flags)
+    public DemoConfiguration LoadConfiguration(params IEnumerable<FlagSetting?> flags) => LoadConfiguration([], flags);
+
+    /// <summary>As above, refusing property values the chosen mode or strategy cannot work with, whatever their source.</summary>
+    public DemoConfiguration LoadConfiguration(IReadOnlyList<PropertyConstraint> constraints, params IEnumerable<FlagSetting?> flags)
     {
         var request = new ConfigRequest
         {
@@ -27,15 +30,16 @@ public sealed class DemoContext(ParseResult parse, IEventSink output, OutputForm
             BootstrapServers = Parse.GetValue(GlobalOptions.BootstrapServers),
             Properties = Parse.GetValue(GlobalOptions.Property) ?? [],
             Flags = [.. flags.OfType<FlagSetting>(), .. PreflightFlag()],
+            Constraints = constraints,
         };
         return ConfigLoader.Load(request);
     }
 
     private IEnumerable<FlagSetting> PreflightFlag()
     {
-        if (Parse.GetValue(GlobalOptions.PreflightTimeout) is not double seconds) yield break;
-        if (seconds <= 0) throw new UsageException($"--preflight-timeout {seconds} must be more than 0 seconds");
-        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, ((int)(seconds * 1000)).ToString(), "--preflight-timeout");
+        if (Parse.GetValue(GlobalOptions.PreflightTimeout) is not TimeSpan timeout) yield break;
+        if (timeout < TimeSpan.FromMilliseconds(1)) throw new UsageException($"--preflight-timeout {timeout.TotalSeconds}s must be at least 1ms");
+        yield return new(ConfigSections.Demo, DemoSettings.PreflightTimeoutKey, ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "--preflight-timeout");
     }
 
     /// <summary>A flag setting if the option was given on the command line, else null.</summary>

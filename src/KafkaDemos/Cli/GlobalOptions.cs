@@ -39,12 +39,14 @@ public static class GlobalOptions
         DefaultValueFactory = _ => OutputFormat.Text,
     };
 
-    public static readonly Option<double?> PreflightTimeout = new("--preflight-timeout")
+    public static readonly Option<TimeSpan?> PreflightTimeout = Recursive(DurationOption.CreateOptional("--preflight-timeout",
+        "How long to wait for the broker check before giving up with exit 3, e.g. 5s (default 5s, Demo.PreflightTimeoutMs)"));
+
+    private static Option<T> Recursive<T>(Option<T> option)
     {
-        Description = "Seconds to wait for the broker check before giving up with exit 3 (default 5, Demo.PreflightTimeoutMs)",
-        HelpName = "SECONDS",
-        Recursive = true,
-    };
+        option.Recursive = true;
+        return option;
+    }
 
     public static IEnumerable<Option> All => [Config, BootstrapServers, Property, Output, PreflightTimeout];
 }

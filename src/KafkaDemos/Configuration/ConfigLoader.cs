@@ -52,6 +52,7 @@ public static class ConfigLoader
             var merged = Merge(layers, ConfigSections.Common, ConfigSections.For(kind));
             DropOtherClientsDotnetProperties(merged, kind);
             Validate(merged, ConfigSections.For(kind));
+            CheckConstraints(merged, request.Constraints.Where(c => c.Client == kind));
             clients[kind] = merged;
         }
         var demo = new DemoSettings(Merge(layers, ConfigSections.Demo));
@@ -200,7 +201,7 @@ public static class ConfigLoader
     private static List<ConfigEntry> FlagEntries(ConfigRequest request)
     {
         var entries = new List<ConfigEntry>();
-        if (!string.IsNullOrWhiteSpace(request.BootstrapServers))
+        if (request.BootstrapServers is not null)
             entries.Add(new(ConfigSections.Common, "bootstrap.servers", request.BootstrapServers, "flag --bootstrap-servers"));
         foreach (var pair in request.Properties)
         {
@@ -238,6 +239,13 @@ public static class ConfigLoader
         }
     }
 
+    private static void CheckConstraints(Dictionary<string, Setting> properties, IEnumerable<PropertyConstraint> constraints)
+    {
+        foreach (var constraint in constraints)
+            if (properties.TryGetValue(constraint.Property, out var setting) && !constraint.Accepts(setting.Value))
+                throw new UsageException($"{constraint.Property}={setting.Value} (from {setting.Source}) contradicts {constraint.Subject}: {constraint.Why}");
+    }
+
     private static void Validate(Dictionary<string, Setting> properties, string section)
     {
         foreach (var (name, setting) in properties)
@@ -250,6 +258,8 @@ public static class ConfigLoader
             if (verdict == ClientPropertyValidator.Verdict.Invalid)
                 throw new UsageException(
                     $"Invalid value '{SecretMask.Show(name, setting.Value)}' for client property '{name}' (from {setting.Source}): {message}");
+            if (name == "bootstrap.servers" && BootstrapAddresses.Problem(setting.Value) is string problem)
+                throw new UsageException($"bootstrap.servers '{setting.Value}' (from {setting.Source}) is not a broker list: {problem}. Use {BootstrapAddresses.Form}.");
         }
     }
 
@@ -266,6 +276,7 @@ public static class ConfigLoader
                 throw new UsageException($"Topics[{item.Key}] in {jsonPath ?? "the environment"} has no Name");
             int partitions = ParsePositive(item["Partitions"], 4, $"Topics[{item.Key}].Partitions of '{name}'");
             int replication = ParsePositive(item["ReplicationFactor"], 3, $"Topics[{item.Key}].ReplicationFactor of '{name}'");
+            TopicNames.Require(name, $"Topics[{item.Key}].Name in {jsonPath ?? "the environment"}");
             topics.Add(new TopicDeclaration(name, partitions, replication));
         }
         return topics;

@@ -18,6 +18,9 @@ public sealed record ConfigRequest
     /// <summary>Per-command flags such as --topic and --group.</summary>
     public IReadOnlyList<FlagSetting> Flags { get; init; } = [];
 
+    /// <summary>Property values the chosen producer mode or commit strategy cannot work with (ModeConstraints).</summary>
+    public IReadOnlyList<PropertyConstraint> Constraints { get; init; } = [];
+
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
 
     public string BaseDirectory { get; init; } = AppContext.BaseDirectory;

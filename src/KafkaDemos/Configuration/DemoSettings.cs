@@ -12,7 +12,7 @@ public sealed class DemoSettings(IReadOnlyDictionary<string, Setting> values)
     public IReadOnlyDictionary<string, Setting> Values { get; } = values;
 
     /// <summary>The topic commands use when no --topic is given.</summary>
-    public string Topic => Get(TopicKey).Value;
+    public string Topic => TopicNames.Require(Get(TopicKey).Value, $"Demo setting '{TopicKey}' (from {Get(TopicKey).Source})");
 
     /// <summary>How many messages a producer sends when no --count is given.</summary>
     public int Count => Int(CountKey, min: 0);

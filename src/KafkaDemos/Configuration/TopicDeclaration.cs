@@ -10,8 +10,9 @@ public sealed record TopicDeclaration(string Name, int Partitions = 4, int Repli
     {
         var parts = text.Split(':');
         string name = parts[0].Trim();
-        if (name.Length == 0 || parts.Length > 2)
+        if (parts.Length > 2)
             throw new UsageException($"--topic '{text}' is not NAME or NAME:PARTITIONS (e.g. ak03.fourpartition:4)");
+        if (TopicNames.Problem(name) is string problem) throw new UsageException($"--topic '{text}' does not name a topic: {problem}");
         if (parts.Length == 1) return new TopicDeclaration(name);
         if (!int.TryParse(parts[1], out int partitions) || partitions < 1)
             throw new UsageException($"--topic '{text}': partition count '{parts[1]}' is not a whole number of at least 1");

@@ -34,7 +34,7 @@ public static class ConsumeCommand
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.AcceptsTopicNames();
         var group = new Option<string>("--group", "-g") { Description = "Consumer group (group.id; default: Consumer group.id of the configuration, \"tdea\")", HelpName = "GROUP" };
         var offsetReset = new Option<string>("--offset-reset") { Description = "Where a partition without a committed offset starts (auto.offset.reset)", HelpName = "earliest|latest" };
         offsetReset.AcceptOnlyFromAmong("earliest", "latest");
@@ -42,7 +42,7 @@ public static class ConsumeCommand
         var maxMessages = new Option<long?>("--max-messages", "-n") { Description = "Stop after N records, then commit and close", HelpName = "N" };
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Stop once every assigned partition has reached its end" };
         var json = new Option<bool>("--json") { Description = "Values are JSON: print them compact; a value that is not JSON is reported as skipped and committed past" };
-        var processDelay = new Option<string>("--process-delay") { Description = "Simulated work per record, e.g. 500ms or 2s, so a rebalance can arrive mid-batch", HelpName = "DURATION" };
+        var processDelay = DurationOption.Create("--process-delay", "Simulated work per record, e.g. 500ms or 2s, so a rebalance can arrive mid-batch");
         var assignment = new Option<string>("--assignment-strategy") { Description = "Partition assignment strategy (partition.assignment.strategy)", HelpName = "range|roundrobin|cooperative-sticky" };
         assignment.AcceptOnlyFromAmong("range", "roundrobin", "cooperative-sticky");
         var commitEvery = new Option<int>("--commit-every")
@@ -99,11 +99,10 @@ public static class ConsumeCommand
             if (every < 1) throw new UsageException($"--commit-every {every} must be at least 1");
             if (ctx.Get(fromBeginning) && ctx.Get(offsetReset) == "latest")
                 throw new UsageException("--from-beginning contradicts --offset-reset latest: give one of them");
-            var delay = ParseDuration(ctx.Get(processDelay), "--process-delay");
+            var delay = ctx.Get(processDelay);
             string[] requested = ctx.Get(topics) ?? [];
-            if (requested.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--topic '' is empty: name a topic");
 
-            var config = ctx.LoadConfiguration(
+            var config = ctx.LoadConfiguration(ModeConstraints.ForCommitStrategy(ctx.Get(commit)!),
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"),
                 ctx.Get(fromBeginning) ? new FlagSetting(ConfigSections.Consumer, "auto.offset.reset", "earliest", "--from-beginning") : null,
@@ -131,22 +130,5 @@ public static class ConsumeCommand
             return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
-    }
-
-    /// <summary>"500ms", "2s", "1.5s", "1m"; a bare number is seconds.</summary>
-    public static TimeSpan ParseDuration(string? text, string flag)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return TimeSpan.Zero;
-        string t = text.Trim().ToLowerInvariant();
-        (string number, double scale) = t switch
-        {
-            _ when t.EndsWith("ms", StringComparison.Ordinal) => (t[..^2], 0.001),
-            _ when t.EndsWith('s') => (t[..^1], 1.0),
-            _ when t.EndsWith('m') => (t[..^1], 60.0),
-            _ => (t, 1.0),
-        };
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0 || double.IsInfinity(value))
-            throw new UsageException($"{flag} '{text}' is not a duration (examples: 500ms, 2s, 1m)");
-        return TimeSpan.FromSeconds(value * scale);
     }
 }

@@ -5,7 +5,8 @@ public sealed record Check(string What, bool Passed, string Detail = "");
 
 /// <summary>
 /// What a chapter did and proved. Counts come from reading back the topic and the group's
-/// committed offsets, not from the demo's own bookkeeping. Null: not applicable to the chapter.
+/// committed offsets, not from the demo's own bookkeeping; a consumer's reports of what it
+/// processed are matched against the log by offset. Null: not applicable to the chapter.
 /// </summary>
 public sealed record ChapterOutcome(
     string Chapter,

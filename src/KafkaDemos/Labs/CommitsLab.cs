@@ -49,7 +49,7 @@ public static class CommitsLab
     {
         var count = new Option<int>("--count", "-n") { Description = "Numbered messages per strategy", DefaultValueFactory = _ => 100, HelpName = "N" };
         var crashAfter = new Option<int>("--crash-after") { Description = "The first member crashes while processing its record number N+1", DefaultValueFactory = _ => 37, HelpName = "N" };
-        var processDelay = new Option<string>("--process-delay") { Description = "Simulated work per record (e.g. 50ms)", DefaultValueFactory = _ => "50ms", HelpName = "DURATION" };
+        var processDelay = DurationOption.Create("--process-delay", "Simulated work per record (e.g. 50ms)", TimeSpan.FromMilliseconds(50));
         var commitEvery = new Option<int>("--commit-every") { Description = "Records per commit for sync and specified", DefaultValueFactory = _ => ConsumeOptions.DefaultCommitEvery, HelpName = "N" };
         var only = new Option<string[]>("--strategy")
         {
@@ -84,7 +84,7 @@ public static class CommitsLab
 
         command.SetDemoAction(async ctx =>
         {
-            var settings = new Settings(ctx.Get(count), ctx.Get(crashAfter), ConsumeCommand.ParseDuration(ctx.Get(processDelay), "--process-delay"), ctx.Get(commitEvery));
+            var settings = new Settings(ctx.Get(count), ctx.Get(crashAfter), ctx.Get(processDelay), ctx.Get(commitEvery));
             if (settings.Count is < 2 or > 100_000) throw new UsageException($"--count {settings.Count} must be between 2 and 100000");
             if (settings.CrashAfter < 0 || settings.CrashAfter >= settings.Count - 1)
                 throw new UsageException($"--crash-after {settings.CrashAfter} must be between 0 and --count - 2 ({settings.Count - 2}), so records remain for the next member");
@@ -97,6 +97,7 @@ public static class CommitsLab
             var config = ctx.LoadConfiguration();
             var clock = Stopwatch.StartNew();
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
+            await broker.RequireTopicCreationAsync(config, 1);
             ctx.Info($"The lab runs on {broker.Description}.");
             ctx.Info($"Each strategy: {settings.Count} records (msg_0 ...) on a one-partition topic; the first member crashes while processing " +
                      $"record {settings.CrashAfter} ({settings.ProcessDelay.TotalMilliseconds:0} ms of work per record); auto.commit.interval.ms=1000.");

@@ -47,23 +47,22 @@ public sealed record FaultInjectedEvent(string Setting, long After, string Kind,
 
 /// <summary>
 /// Injects a schedule's faults into one embedded broker as the producer's delivery reports come in
-/// (the reports are the producer's progress). Kinds the setting cannot meet faithfully on this broker
-/// are skipped and counted. Thread-safe: delivery reports arrive on the client's thread.
+/// (the reports are the producer's progress). Thread-safe: delivery reports arrive on the client's thread.
 /// </summary>
-public sealed class FaultInjector(EmbeddedBroker broker, string topic, string setting, FaultSchedule schedule, IReadOnlySet<FaultKind> allowed, IEventSink sink)
+public sealed class FaultInjector(EmbeddedBroker broker, string topic, string setting, FaultSchedule schedule, IEventSink sink)
 {
-    /// <summary>Longer than the client's socket.timeout.ms plus its once-a-second timeout scan.</summary>
-    public static readonly TimeSpan LostAnswerDelay = TimeSpan.FromMilliseconds(2500);
+    /// <summary>Well past the client's socket.timeout.ms (1 s) plus its once-a-second timeout scan, with room for a busy machine.</summary>
+    public static readonly TimeSpan LostAnswerDelay = TimeSpan.FromSeconds(5);
 
     private const short ProduceApiKey = 0;
     private readonly Lock _lock = new();
+    private readonly List<(int Broker, FaultKind Kind)> _queued = [];
     private int _next;
     private long _reports;
     private int _leader = -1;
+    private int _leaderChanges;
 
     public int Pushed { get; private set; }
-
-    public int Skipped { get; private set; }
 
     public void Start(int leader) => _leader = leader;
 
@@ -74,16 +73,40 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
         {
             _reports++;
             while (_next < schedule.Faults.Count && schedule.Faults[_next].After <= _reports)
-            {
-                var kind = schedule.Faults[_next++].Kind;
-                if (allowed.Contains(kind)) Inject(kind);
-                else Skipped++;
-            }
+                Inject(schedule.Faults[_next++].Kind);
         }
     }
 
     /// <summary>Request faults (all but leader changes) still queued on a broker, never met by a request.</summary>
     public int Unused() => broker.Cluster.BrokerIds.Sum(id => broker.Cluster.PendingBrokerRequestErrors(id, ProduceApiKey));
+
+    /// <summary>
+    /// How many faults of <paramref name="kind"/> a request met while their broker led the partition.
+    /// Each broker applies its queued faults in order, so the ones still pending there are the last it
+    /// was given; those still pending when the leader moved away are stranded: a request still sent to
+    /// the old leader meets them and is refused (NOT_LEADER), nothing written.
+    /// </summary>
+    public int Met(FaultKind kind)
+    {
+        lock (_lock)
+        {
+            int met = 0;
+            foreach (var byBroker in _queued.GroupBy(q => q.Broker))
+            {
+                var queued = byBroker.ToList();
+                int pending = broker.Cluster.PendingBrokerRequestErrors(byBroker.Key, ProduceApiKey);
+                met += queued.Take(queued.Count - pending).Count(q => q.Kind == kind);
+            }
+            return met + (kind == FaultKind.LeaderChange ? _leaderChanges : 0);
+        }
+    }
+
+    /// <summary>Takes the last <paramref name="pending"/> faults queued on a broker out of the count of those that can meet a write.</summary>
+    private void Strand(int brokerId, int pending)
+    {
+        var last = _queued.Select((q, i) => (q, i)).Where(x => x.q.Broker == brokerId).TakeLast(pending).Select(x => x.i).ToList();
+        foreach (int i in last.OrderDescending()) _queued.RemoveAt(i);
+    }
 
     private void Inject(FaultKind kind)
     {
@@ -96,10 +119,13 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
                 what = $"broker {target} refuses the next write (NOT_ENOUGH_REPLICAS): nothing written";
                 break;
             case FaultKind.LeaderChange:
+                // Counted before the move: whatever is pending now can no longer meet a write there.
+                Strand(_leader, broker.Cluster.PendingBrokerRequestErrors(_leader, ProduceApiKey));
                 target = _leader % broker.Cluster.BrokerCount + 1;
                 broker.Cluster.SetPartitionLeader(topic, 0, target);
                 what = $"leader of {topic}-0 moves from broker {_leader} to broker {target}";
                 _leader = target;
+                _leaderChanges++;
                 break;
             case FaultKind.DroppedConnection:
                 broker.Cluster.PushBrokerRequestDelay(target, ProduceApiKey, ErrorCode.Local_Transport, TimeSpan.Zero);
@@ -110,6 +136,7 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
                 what = $"broker {target} writes the next request but answers after {LostAnswerDelay.TotalSeconds:0.#} s, past the producer's timeout";
                 break;
         }
+        if (kind != FaultKind.LeaderChange) _queued.Add((target, kind));
         Pushed++;
         sink.Emit(new FaultInjectedEvent(setting, _reports, kind.ToString(), target, what));
     }

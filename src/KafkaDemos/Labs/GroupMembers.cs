@@ -40,7 +40,8 @@ public sealed class InProcessMember : IGroupMember
 
     public Task Completion => _run;
 
-    public bool StoppedCleanly => _run.IsCompletedSuccessfully && !_run.Result.Abandoned;
+    /// <summary>As a child's exit code 0: it committed what it processed and left the group within its bound.</summary>
+    public bool StoppedCleanly => _run.IsCompletedSuccessfully && _run.Result.Succeeded;
 
     public async Task StopAsync()
     {
@@ -67,15 +68,22 @@ public sealed class ChildProcessMember : IGroupMember
     private readonly IEventSink _sink;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastMessages = new();
+    private readonly Queue<string> _stderr = new();
     private bool _killed;
 
     public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IEventSink sink)
+        : this(name, DemoExecutable.StartInfo(consumeArgs), sink)
+    {
+    }
+
+    /// <summary>A member from an explicit command line: tests start the built executable this way.</summary>
+    internal ChildProcessMember(string name, ProcessStartInfo start, IEventSink sink)
     {
         Name = name;
         _sink = sink;
-        _process = new Process { StartInfo = DemoExecutable.StartInfo(consumeArgs), EnableRaisingEvents = true };
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => Keep(_stderr, e.Data, StderrLines);
         _process.Exited += (_, _) => _exited.TrySetResult();
         _process.Start();
         _process.BeginOutputReadLine();
@@ -86,18 +94,26 @@ public sealed class ChildProcessMember : IGroupMember
 
     public Task Completion => _exited.Task;
 
-    /// <summary>
-    /// Left within its bound, not killed: exit code 0, or 1 when a commit was refused on the way (the
-    /// embedded broker refuses commits during an eager rebalance); both mean it closed and left the group.
-    /// </summary>
-    public bool StoppedCleanly => _exited.Task.IsCompleted && !_killed && _process.ExitCode is ExitCodes.Success or ExitCodes.Failed;
+    /// <summary>Lines of the child's stderr kept to say why it failed.</summary>
+    private const int StderrLines = 10;
+
+    /// <summary>Left within its bound, not killed, exit code 0. Exit 1 means something was lost or could not be done.</summary>
+    public bool StoppedCleanly => _exited.Task.IsCompleted && IsCleanExit(_process.ExitCode, _killed);
+
+    public static bool IsCleanExit(int exitCode, bool killed) => !killed && exitCode == ExitCodes.Success;
 
     public int? ExitCode => _exited.Task.IsCompleted ? _process.ExitCode : null;
 
-    /// <summary>The child's last status messages, to say why it did not stop cleanly.</summary>
+    /// <summary>The child's last status messages and stderr lines, to say why it did not stop cleanly.</summary>
     public string LastMessages
     {
-        get { lock (_lastMessages) return string.Join(" | ", _lastMessages); }
+        get
+        {
+            string messages, stderr;
+            lock (_lastMessages) messages = string.Join(" | ", _lastMessages);
+            lock (_stderr) stderr = string.Join(" | ", _stderr);
+            return stderr.Length == 0 ? messages : messages.Length == 0 ? $"stderr: {stderr}" : $"{messages} | stderr: {stderr}";
+        }
     }
 
     public int ProcessId => _process.Id;
@@ -116,6 +132,16 @@ public sealed class ChildProcessMember : IGroupMember
         await _process.WaitForExitAsync().WaitAsync(StopTimeout);
     }
 
+    private static void Keep(Queue<string> lines, string? line, int most)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        lock (lines)
+        {
+            lines.Enqueue(line);
+            if (lines.Count > most) lines.Dequeue();
+        }
+    }
+
     private void OnLine(string? line)
     {
         if (line is null || !line.StartsWith('{')) return;
@@ -130,13 +156,7 @@ public sealed class ChildProcessMember : IGroupMember
             return;
         }
         if (json.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-        {
-            lock (_lastMessages)
-            {
-                _lastMessages.Enqueue(message.GetString() ?? "");
-                if (_lastMessages.Count > 3) _lastMessages.Dequeue();
-            }
-        }
+            Keep(_lastMessages, message.GetString(), 3);
         var e = ToEvent(json);
         if (e is not null) _sink.Emit(e);
     }

@@ -71,6 +71,40 @@ public sealed class LabBroker : IAsyncDisposable
     }
 
     /// <summary>
+    /// For runs that need topics with a partition count other than the broker's default: asks the configured
+    /// broker to validate a topic creation without creating anything. One without CreateTopics (`demo broker`
+    /// in another terminal) would auto-create the topic with its own count, so the run would fail after
+    /// leaving a topic behind. Said at once, with what to run instead.
+    /// </summary>
+    public async Task RequireTopicCreationAsync(DemoConfiguration config, int partitions)
+    {
+        if (Embedded is not null || _creationChecked) return;
+        using var admin = new AdminClientBuilder(AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
+        var spec = new TopicSpecification { Name = $"lab.check.{Guid.NewGuid().ToString("N")[..8]}", NumPartitions = partitions, ReplicationFactor = -1 };
+        try
+        {
+            await admin.CreateTopicsAsync([spec], new CreateTopicsOptions { ValidateOnly = true, RequestTimeout = AdminTimeout })
+                .WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion)
+        {
+            throw new DemoException($"The broker at {BootstrapServers} cannot create topics (no CreateTopics: `demo broker` is such a broker), " +
+                $"and this needs fresh topics with exactly {partitions} partition(s): add --embedded to run on an embedded broker in this process.", ExitCodes.Usage, e);
+        }
+        catch (CreateTopicsException)
+        {
+            // The broker has the API and refused this particular spec; the real creation reports why.
+        }
+        catch (TimeoutException e)
+        {
+            throw new DemoException($"The broker at {BootstrapServers} did not answer a topic validation within {AdminTimeout.TotalSeconds + 5:0} s", ExitCodes.Failed, e);
+        }
+        _creationChecked = true;
+    }
+
+    private bool _creationChecked;
+
+    /// <summary>
     /// Creates a fresh topic. A broker without the topic admin API (`demo broker` in another
     /// terminal) auto-creates it on first use instead, with its default partition count, which
     /// the result reports.

@@ -18,7 +18,9 @@ public static class ReadBack
         {
             GroupId = "readback-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
-            EnablePartitionEof = false,
+            // A transaction's commit marker takes the last offset below the high watermark and is never
+            // delivered as a record: the end of the partition is what says the read is complete.
+            EnablePartitionEof = true,
         };
         using var consumer = new ConsumerBuilder<string?, string?>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
@@ -35,6 +37,11 @@ public static class ReadBack
                 throw new DemoException($"Reading {topic} back did not reach the end of partitions {string.Join(", ", remaining.Select(p => p.Partition.Value))} within {timeout.TotalSeconds:0} s", ExitCodes.Failed);
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result is null) continue;
+            if (result.IsPartitionEOF)
+            {
+                if (result.Offset.Value >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
+                continue;
+            }
             records.Add(new StoredRecord(result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value));
             if (result.Offset.Value + 1 >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
         }

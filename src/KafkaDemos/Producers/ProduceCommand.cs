@@ -18,7 +18,7 @@ public static class ProduceCommand
 
     private static readonly Option<string?> Topic = new("--topic", "-t") { Description = "Topic to send to (default: Demo.Topic, ak03.fourpartition)", HelpName = "NAME" };
     private static readonly Option<int?> Count = new("--count", "-n") { Description = "Messages to send (default: Demo.Count, 10); with --stdin the most lines to send", HelpName = "N" };
-    private static readonly Option<double> Interval = new("--interval") { Description = "Seconds between messages (the course sleeps 3 s to watch consumer groups; default 0)", HelpName = "SECONDS" };
+    private static readonly Option<TimeSpan> Interval = DurationOption.Create("--interval", "Pause between messages, e.g. 3s or 500ms (the course sleeps 3 s to watch consumer groups; default 0)");
     private static readonly Option<string?> Key = new("--key", "-k") { Description = $"Keys: {KeySpec.Syntax} (default sequential, the course's key=str(i); with --stdin none)", HelpName = "SPEC" };
     private static readonly Option<string?> Value = new("--value") { Description = "Value template, {n} is the message number (default msg_{n}; json mode: a JSON document such as '{\"num\": {n}}')", HelpName = "TEMPLATE" };
     private static readonly Option<JsonRecordKind> Record = new("--record") { Description = "json mode's record: num ({\"num\": n}) or task (the course's task record)", HelpName = "num|task" };
@@ -38,7 +38,9 @@ public static class ProduceCommand
     static ProduceCommand()
     {
         Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
-        Acks.AcceptOnlyFromAmong("0", "1", "all", "-1");
+        // Values are checked by the configuration loader (ModeConstraints), as -X acks and the environment are.
+        Acks.CompletionSources.Add("0", "1", "all");
+        Topic.AcceptsTopicNames();
     }
 
     public static Command Create()
@@ -73,7 +75,7 @@ public static class ProduceCommand
               demo produce                                   # async, 10 messages to ak03.fourpartition
               demo produce --mode sync -n 5
               demo produce --mode fire-and-forget -n 100000 --size 100
-              demo produce -n 1000 --interval 3              # one message every 3 s (the course's Producer_05_CGroup)
+              demo produce -n 1000 --interval 3s             # one message every 3 s (the course's Producer_05_CGroup)
               demo produce --mode idempotent -n 1000
               demo produce --mode json --record task
               demo produce --mode json --value '{"id": {n}, "item": "book"}' --key 'user-{n%4}'
@@ -91,7 +93,7 @@ public static class ProduceCommand
     private static async Task<int> RunAsync(DemoContext ctx)
     {
         if (ctx.Get(Count) is int n && n < 0) throw new UsageException($"--count {n} must be 0 or more");
-        var config = ctx.LoadConfiguration(
+        var config = ctx.LoadConfiguration(ModeConstraints.ForProducer(ctx.Get(Mode)!),
             ctx.Flag(Topic, ConfigSections.Demo, DemoSettings.TopicKey),
             ctx.Flag(Count, ConfigSections.Demo, DemoSettings.CountKey),
             ctx.Flag(Acks, ConfigSections.Producer, "acks"));
@@ -113,8 +115,6 @@ public static class ProduceCommand
 
     private static ProduceOptions Options(DemoContext ctx, DemoConfiguration config)
     {
-        double interval = ctx.Get(Interval);
-        if (interval < 0 || double.IsNaN(interval)) throw new UsageException($"--interval {interval} must be 0 or more seconds");
         if (ctx.Get(Size) is int size && size < 1) throw new UsageException($"--size {size} must be at least 1");
         if (ctx.Get(Partition) is int partition && partition < 0) throw new UsageException($"--partition {partition} must be 0 or more");
         bool stdin = ctx.Get(Stdin);
@@ -130,7 +130,7 @@ public static class ProduceCommand
             Topic = config.Demo.Topic,
             // With --stdin the input decides how many, unless --count limits it.
             Count = stdin && ctx.Get(Count) is null ? int.MaxValue : config.Demo.Count,
-            Interval = TimeSpan.FromSeconds(interval),
+            Interval = ctx.Get(Interval),
             Key = key is not null ? KeySpec.Parse(key) : stdin ? KeySpec.None : KeySpec.Sequential,
             Value = ctx.Get(Value),
             Size = ctx.Get(Size),

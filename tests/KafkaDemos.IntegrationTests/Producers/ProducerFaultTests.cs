@@ -45,16 +45,27 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         return (result, reader.ReadAll("faults"));
     }
 
+    /// <summary>
+    /// Why the delivery lab does not run the plain idempotent producer on the embedded broker: librdkafka's
+    /// mock checks sequence numbers only for transactional producers, so a batch whose answer was lost and
+    /// that the producer resends is written twice. Apache Kafka writes it once. Should a later mock
+    /// deduplicate, this fails, and the lab can show the plain idempotent row with faults again.
+    /// </summary>
     [Fact]
-    public async Task Idempotent_producer_writes_every_message_exactly_once_and_in_order_despite_transient_errors()
+    public async Task The_embedded_broker_writes_a_plain_idempotent_producers_resent_batch_twice()
     {
-        kafka.RequireEmbedded("injects Produce errors");
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 1, Port = 0 });
+        broker.CreateTopic("resent", 1);
+        var config = new ProducerConfig { BootstrapServers = broker.BootstrapServers, SocketTimeoutMs = 1000, RequestTimeoutMs = 1000, MessageTimeoutMs = 30_000, LingerMs = 0 };
+        using (var warm = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+            await warm.ProduceAsync("warmup", new Message<Null, string> { Value = "x" });
+        // The broker writes the next Produce request and answers long after the producer's timeout.
+        broker.Cluster.PushBrokerRequestDelay(1, ProduceApiKey, ErrorCode.NoError, TimeSpan.FromSeconds(5));
 
-        var (result, records) = await ProduceUnderFaultsAsync(new IdempotentProducer(), idempotent: true);
+        var result = await new IdempotentProducer().RunAsync(config, new ProduceOptions { Topic = "resent", Count = 1, FlushTimeout = TimeSpan.FromSeconds(40) }, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded, $"{result}");
-        Assert.Equal(Count, result.Delivered);
-        Assert.Equal(Enumerable.Range(0, Count).Select(i => "msg_" + i), records.OrderBy(r => r.Offset.Value).Select(r => r.Message.Value));
+        Assert.Equal(["msg_0", "msg_0"], new KafkaFixtureView(broker.BootstrapServers).ReadAll("resent").Select(r => r.Message.Value));
     }
 
     [Fact]
