@@ -34,7 +34,7 @@ public static class SinkCommand
             DefaultValueFactory = _ => DbCommitSink.Name,
         };
         commit.AcceptOnlyFromAmong([.. Modes.Keys]);
-        var topic = new Option<string>("--topic", "-t") { Description = $"Topic to read (default {DefaultTopic}, the course's)", HelpName = "NAME", DefaultValueFactory = _ => DefaultTopic };
+        var topic = new Option<string>("--topic", "-t") { Description = $"Topic to read (default {DefaultTopic}, the course's)", HelpName = "NAME", DefaultValueFactory = _ => DefaultTopic }.AcceptsTopicNames();
         var group = new Option<string>("--group", "-g") { Description = $"Consumer group (group.id; default {DefaultGroup}, the course's)", HelpName = "GROUP", DefaultValueFactory = _ => DefaultGroup };
         var table = new Option<string?>("--table") { Description = "Table (SQLite) or collection (MongoDB) to write (default: the topic's name)", HelpName = "NAME" };
         var offsetReset = new Option<string>("--offset-reset") { Description = "Where a partition with no stored position starts (auto.offset.reset; the course: earliest)", HelpName = "earliest|latest" };
