@@ -168,8 +168,12 @@ public static partial class Template
     public static string Check(string text, string flag)
     {
         foreach (Match m in Placeholder().Matches(text))
-            if (m.Groups[1].Success && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == 0)
-                throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero");
+        {
+            if (!m.Groups[1].Success) continue;
+            if (!long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long k))
+                throw new UsageException($"{flag} '{text}': {m.Value} is too large (K in {{n%K}} is at most {long.MaxValue})");
+            if (k == 0) throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero (K in {{n%K}} is 1 or more)");
+        }
         return text;
     }
 
