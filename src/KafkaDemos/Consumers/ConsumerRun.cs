@@ -295,8 +295,10 @@ public sealed class ConsumerRun
             }
             catch (TopicPartitionOffsetException e)
             {
+                // The exception's own error only says "some partitions failed": each result names its reason.
+                var refused = e.Results.Where(r => r.Error.IsError).ToList();
                 Committed(how, e.Results.Where(r => !r.Error.IsError).Select(r => r.TopicPartitionOffset).ToList());
-                Failed(how, e.Error, e.Results.Where(r => r.Error.IsError).Select(r => r.TopicPartitionOffset).ToList());
+                Failed(how, refused.Count > 0 ? refused[0].Error : e.Error, refused.Select(r => r.TopicPartitionOffset).ToList());
                 return;
             }
             catch (KafkaException e)

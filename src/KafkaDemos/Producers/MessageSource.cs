@@ -32,6 +32,7 @@ public static class MessageSource
 
     private static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
     {
+        long lineNumber = 0;
         for (long n = 0; n < options.Count; n++)
         {
             if (n > 0 && options.Interval > TimeSpan.Zero && !await PauseAsync(options.Interval, token)) yield break;
@@ -43,17 +44,24 @@ public static class MessageSource
             }
             else
             {
-                string? line = await ReadLineAsync(options.Input, token);
+                string? line = await ReadLineAsync(options.Input, run, token);
                 if (line is null) yield break;
-                if (line.Length == 0) { n--; continue; }
-                message = FromLine(options, n, line, run);
+                lineNumber++;
+                if (line.Length == 0)
+                {
+                    // An empty line carries no message: it is skipped, and counted in the summary.
+                    run.SkipLine();
+                    n--;
+                    continue;
+                }
+                message = FromLine(options, n, lineNumber, line, run);
                 if (message is null) yield break;
             }
             if (valuesAreJson && (options.Value is not null || options.Input is not null) && !IsJson(message.Value))
             {
                 run.StopWith(new UsageException(options.Input is null
                     ? $"--value '{message.Value}' is not valid JSON (json mode sends JSON values)"
-                    : $"input line {n + 1} value '{ProducerText.Shorten(message.Value)}' is not valid JSON (json mode sends JSON values)"));
+                    : $"input line {lineNumber} value '{ProducerText.Shorten(message.Value)}' is not valid JSON (json mode sends JSON values)"));
                 yield break;
             }
             yield return message;
@@ -94,13 +102,13 @@ public static class MessageSource
             throw new UsageException($"--value '{options.Value}' is not valid JSON (json mode sends JSON values, e.g. --value '{{\"num\": {{n}}}}')");
     }
 
-    private static OutgoingMessage? FromLine(ProduceOptions options, long n, string line, ProducerRun run)
+    private static OutgoingMessage? FromLine(ProduceOptions options, long n, long lineNumber, string line, ProducerRun run)
     {
         if (options.KeySeparator is not { } separator) return new(n, options.Key.For(n), line, Headers(options, n));
         int at = line.IndexOf(separator, StringComparison.Ordinal);
         if (at < 0)
         {
-            run.StopWith(new UsageException($"input line {n + 1} '{ProducerText.Shorten(line)}' has no key separator '{separator}' (--key-separator)"));
+            run.StopWith(new UsageException($"input line {lineNumber} '{ProducerText.Shorten(line)}' has no key separator '{separator}' (--key-separator)"));
             return null;
         }
         return new(n, line[..at], line[(at + separator.Length)..], Headers(options, n));
@@ -140,7 +148,7 @@ public static class MessageSource
         }
     }
 
-    private static async Task<string?> ReadLineAsync(TextReader input, CancellationToken token)
+    private static async Task<string?> ReadLineAsync(TextReader input, ProducerRun run, CancellationToken token)
     {
         try
         {
@@ -149,6 +157,11 @@ public static class MessageSource
         }
         catch (OperationCanceledException)
         {
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            run.StopWith(new UsageException(e.Message));
             return null;
         }
     }
