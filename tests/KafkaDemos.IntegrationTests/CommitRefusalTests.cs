@@ -27,8 +27,8 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
             BootstrapServers = broker.BootstrapServers,
             GroupId = "g-refuse",
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = 3000,
-            HeartbeatIntervalMs = 500,
+            SessionTimeoutMs = EmbeddedGroupTiming.SessionTimeoutMs,
+            HeartbeatIntervalMs = EmbeddedGroupTiming.HeartbeatIntervalMs,
         };
         var sink = new CollectingSink();
 

@@ -9,9 +9,6 @@ public sealed record PartitionOffset(string Topic, int Partition, long Offset)
 {
     public static PartitionOffset From(TopicPartitionOffset tpo) => new(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value);
 
-    [JsonIgnore]
-    public TopicPartition TopicPartition => new(Topic, Partition);
-
     /// <summary>The course's form: "ak03.test-0 {offset=53}".</summary>
     public override string ToString() => $"{Topic}-{Partition} {{offset={Offset}}}";
 }
