@@ -22,6 +22,7 @@ public sealed class ConsumerRun
     private readonly ConsumeOptions _options;
     private readonly IEventSink _sink;
     private readonly CancellationToken _stop;
+    private readonly IRecordCounter? _counter;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
     private readonly HashSet<TopicPartition> _assignment = [];
@@ -42,6 +43,7 @@ public sealed class ConsumerRun
         _options = options;
         _sink = sink;
         _stop = stop;
+        _counter = sink as IRecordCounter;
     }
 
     /// <summary>
@@ -107,11 +109,10 @@ public sealed class ConsumerRun
         get
         {
             if (_stop.IsCancellationRequested) return false;
-            lock (_lock)
-            {
-                if (_options.MaxMessages is long max && _consumed + _skipped >= max) return false;
-                return !(_options.ExitAtEnd && _assignment.Count > 0 && _assignment.All(_atEnd.Contains));
-            }
+            // Only this thread counts records, so reading the counts needs no lock.
+            if (_options.MaxMessages is long max && _consumed + _skipped >= max) return false;
+            if (!_options.ExitAtEnd) return true;
+            lock (_lock) return !(_assignment.Count > 0 && _assignment.All(_atEnd.Contains));
         }
     }
 
@@ -136,10 +137,14 @@ public sealed class ConsumerRun
             return null;
         }
         if (record is null) return null;
-        lock (_lock)
+        // Partition ends matter only to --exit-at-end (only then does the client report them).
+        if (_options.ExitAtEnd)
         {
-            if (!record.IsPartitionEOF) _atEnd.Remove(record.TopicPartition);
-            else _atEnd.Add(record.TopicPartition);
+            lock (_lock)
+            {
+                if (!record.IsPartitionEOF) _atEnd.Remove(record.TopicPartition);
+                else _atEnd.Add(record.TopicPartition);
+            }
         }
         return record.IsPartitionEOF ? null : record;
     }
@@ -156,16 +161,22 @@ public sealed class ConsumerRun
         if (_options.Json && !TryJson(value, out value, out string reason))
         {
             Emit(new SkippedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, reason));
-            lock (_lock) _skipped++;
+            lock (_lock)
+            {
+                _skipped++;
+                _processed[tp] = record.Offset.Value + 1;
+            }
+            return;
         }
-        else
+        if (_counter is not null) _counter.Consumed(value?.Length ?? 0);
+        else Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
+            record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
+        if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
+        lock (_lock)
         {
-            Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
-                record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
-            if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
-            lock (_lock) _consumed++;
+            _consumed++;
+            _processed[tp] = record.Offset.Value + 1;
         }
-        lock (_lock) _processed[tp] = record.Offset.Value + 1;
     }
 
     private static bool TryJson(string? value, out string? compact, out string reason)
