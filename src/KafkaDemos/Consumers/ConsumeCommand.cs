@@ -77,11 +77,11 @@ public static class ConsumeCommand
             never hangs on an unreachable coordinator). A topic that does not exist yet is waited for; with
             --exit-at-end it is an error (exit 2). A commit refused because the group is rebalancing is
             explained and counted but does not fail the run: the next owner resumes from the last committed
-            offset and reads those records again. Every record is printed.
+            offset and reads those records again. Every record is printed. Run it in several terminals
+            with the same --group to watch partitions move between them.
 
             {{ExitCodes.HelpText}}
-            Exit 1 here: a commit failed for another reason, or the stop did not finish within its bound. Run it in several terminals with the same --group
-            to watch partitions move between them.
+            Exit 1 here: a commit failed for another reason, or the stop did not finish within its bound.
 
             Examples:
               demo consume --commit sync --group tdea
