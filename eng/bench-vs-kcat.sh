@@ -488,9 +488,11 @@ Notes:
 * kcat -P has no per-message callback mode: it only counts failed deliveries, so it is the analogue of
   fire-and-forget. demo async (a callback per record) has no kcat counterpart; its ratio is still to kcat -P.
 * kcat -C runs with queued.min.messages=1000000 and fetch.wait.max.ms=10, so its fetches never
-  pause; demo bench consume applies its own throughput defaults (named in its note: a 20,000-record
-  queue, fetch.queue.backoff.ms=10, fetch.wait.max.ms=10, no topic/header/timestamp copies). Both read
-  the same $count records of $consume_topic ($consume_partitions partitions) from the beginning in every round.
+  pause; demo bench consume reads with the course's auto-commit consumer (demo consume --commit auto,
+  in a group of its own, timed from its first record) and its own throughput defaults (named in its
+  note: a 20,000-record queue, fetch.queue.backoff.ms=10, fetch.wait.max.ms=10, no header or timestamp
+  copies); the bare consumer assigns the partitions with the same settings. All read the same $count
+  records of $consume_topic ($consume_partitions partitions) from the beginning in every round.
 * Produce topics have $produce_partitions partitions for every client; the producers use linger.ms=5, acks=all,
   queue.buffering.max.messages=20000 (the project's appsettings.json values).
 * Broker: the project's embedded broker (librdkafka's mock cluster, in memory, 3 brokers) in a separate
