@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 
@@ -168,26 +167,32 @@ public static class MessageSource
 }
 
 /// <summary>Templates for keys, values and headers: {n} is the message number, {n%K} the number modulo K.</summary>
-public static partial class Template
+public static class Template
 {
-    [GeneratedRegex(@"\{n(?:%(\d+))?\}")]
-    private static partial Regex Placeholder();
-
     /// <summary>Longest text one placeholder can become: a long's digits and sign.</summary>
     private const int MaxNumberChars = 20;
 
-    public static bool IsTemplate(string text) => Placeholder().IsMatch(text);
+    /// <summary>What <see cref="TryPlaceholder"/> reports for a K too large for a long; <see cref="Check"/> refuses it before anything renders.</summary>
+    private const long TooLarge = -1;
 
+    public static bool IsTemplate(string text) => Placeholders(text).Any();
+
+    /// <summary>Refuses, as a usage error naming <paramref name="flag"/>, a template that cannot render: {n%0}, or a K too large.</summary>
     public static string Check(string text, string flag)
     {
-        foreach (Match m in Placeholder().Matches(text))
+        foreach (var (placeholder, modulo) in Placeholders(text))
         {
-            if (!m.Groups[1].Success) continue;
-            if (!long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long k))
-                throw new UsageException($"{flag} '{text}': {m.Value} is too large (K in {{n%K}} is at most {long.MaxValue})");
-            if (k == 0) throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero (K in {{n%K}} is 1 or more)");
+            if (modulo == TooLarge) throw new UsageException($"{flag} '{text}': {placeholder} is too large (K in {{n%K}} is at most {long.MaxValue})");
+            if (modulo == 0) throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero (K in {{n%K}} is 1 or more)");
         }
         return text;
+    }
+
+    private static IEnumerable<(string Placeholder, long? Modulo)> Placeholders(string text)
+    {
+        for (int at = text.IndexOf('{'); at >= 0; at = text.IndexOf('{', at + 1))
+            if (TryPlaceholder(text.AsSpan(at), out int consumed, out long? modulo))
+                yield return (text.Substring(at, consumed), modulo);
     }
 
     /// <summary>
@@ -244,7 +249,10 @@ public static partial class Template
         return written;
     }
 
-    /// <summary>Matches "{n}" or "{n%K}" (K one or more digits) at the start of <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Matches "{n}" or "{n%K}" (K one or more digits) at the start of <paramref name="text"/>, the one
+    /// reading of the syntax that rendering and checking share; a K too large for a long is <see cref="TooLarge"/>.
+    /// </summary>
     private static bool TryPlaceholder(ReadOnlySpan<char> text, out int consumed, out long? modulo)
     {
         consumed = 0;
@@ -259,7 +267,7 @@ public static partial class Template
         int digits = 0;
         while (3 + digits < text.Length && char.IsAsciiDigit(text[3 + digits])) digits++;
         if (digits == 0 || 3 + digits >= text.Length || text[3 + digits] != '}') return false;
-        modulo = long.Parse(text.Slice(3, digits), CultureInfo.InvariantCulture);
+        modulo = long.TryParse(text.Slice(3, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long k) ? k : TooLarge;
         consumed = 4 + digits;
         return true;
     }
