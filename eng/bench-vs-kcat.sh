@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Compares `demo bench` with kcat, librdkafka's C command-line client, in one session against
-# one broker, and prints medians and ratios as a markdown table for the README.
+# Compares `demo bench` with its peers in one session against one broker, and prints medians
+# and ratios as a markdown table for the README. The peers:
+#   kcat                      librdkafka's C command-line client (-P, -C)
+#   Python confluent-kafka    Confluent's Python client, when Debian's python3-confluent-kafka is
+#                             installed for /usr/bin/python3 (skipped with a note otherwise):
+#                             bench/peers/confluent_python.py, the course's async and
+#                             fire-and-forget loops
+#   bare Confluent.Kafka      bench/BareClient: the shortest correct .NET loop of each kind,
+#                             nothing of the project around it; the reference the demos must match
 #
-# kcat is a yardstick here, not a dependency of the project: only this script uses it
-# (Debian/Ubuntu: sudo apt-get install kcat).
+# The peers are yardsticks here, not dependencies of the project: only this script uses them
+# (Debian/Ubuntu: sudo apt-get install kcat python3-confluent-kafka).
 #
 # The machine may be shared and noisy, so every contender runs --rounds times, interleaved
-# round-robin (kcat -P, demo fire-and-forget, demo async, kcat -C, demo consume, then again),
-# so that a slow spell hits all of them rather than one; the table shows medians, min and max.
+# round-robin (every contender once, then again), so that a slow spell hits all of them rather
+# than one; the table shows medians, min and max, and ratios of medians.
 #
 # Run with -h for the options.
 set -euo pipefail
@@ -39,10 +46,11 @@ usage() {
   cat <<EOF
 Usage: $script [--count N] [--rounds R] [--port P] [--size BYTES]
 
-Benchmarks \`demo bench\` (Release build) against kcat on one embedded broker started here,
-running the contenders interleaved, and prints per-round figures and a markdown table with
-medians, min, max and each row's ratio to kcat in the same direction (produce vs kcat -P,
-consume vs kcat -C). kcat is a comparison tool, not a project dependency.
+Benchmarks \`demo bench\` (Release build) against kcat, Python confluent-kafka (when
+installed) and a bare Confluent.Kafka loop (bench/BareClient) on one embedded broker started
+here, running the contenders interleaved, and prints per-round figures and a markdown table
+with medians, min, max and each demo row's ratios to the bare loop, Python and kcat of the
+same kind. The peers are comparison tools, not project dependencies.
 
 Options:
   --count N       Records per run (default $count)
@@ -105,6 +113,14 @@ check_tools() {
   fi
   command -v dotnet >/dev/null || { echo "$script: the .NET SDK (dotnet) is needed to build the demo; see README.md" >&2; exit 2; }
   command -v python3 >/dev/null || { echo "$script: python3 is needed (input file, JSON results, medians)" >&2; exit 2; }
+  # Debian's package installs for the system interpreter; another python3 on PATH may lack it.
+  if /usr/bin/python3 -c "import confluent_kafka" 2>/dev/null; then
+    python_peer=1
+  else
+    python_peer=0
+    python_note="Python confluent-kafka skipped: /usr/bin/python3 cannot import confluent_kafka (sudo apt-get install python3-confluent-kafka)"
+    echo "$script: $python_note" >&2
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -112,6 +128,8 @@ check_tools() {
 
 work=""
 broker_pid=""
+python_peer=0
+python_note=""
 
 cleanup() {
   # The broker runs in its own session (setsid), so Ctrl+C on this script does not reach it:
@@ -137,6 +155,11 @@ build_demo() {
     die "the build failed"
   fi
   demo_dll="$work/bin/demo.dll"
+  if ! dotnet build "$root/bench/BareClient/BareClient.csproj" -c Release -o "$work/bare" --nologo >"$work/build-bare.log" 2>&1; then
+    grep -E ": error " "$work/build-bare.log" | sort -u >&2 || tail -30 "$work/build-bare.log" >&2
+    die "the build of bench/BareClient failed"
+  fi
+  bare_dll="$work/bare/bare-client.dll"
 }
 
 # One line per record, KEY:VALUE, as kcat -P -K: reads it: key = record number, value = msg_<n>
@@ -211,6 +234,17 @@ demo_produce_cmd() {
        -b "$bootstrap" "${producer_settings[@]}" -o json)
 }
 demo_consume_cmd() { cmd=(dotnet "$demo_dll" bench consume --topic "$consume_topic" --count "$count" -b "$bootstrap" -o json); }
+# The bare loops and Python write to fresh topics, auto-created with the broker's 4 partitions
+# like the demo's; the bare consumer reads the same source topic as kcat -C and the demo, with the
+# demo's consumer throughput settings.
+bare_produce_cmd() { cmd=(dotnet "$bare_dll" "produce-$1" -b "$bootstrap" -t "$2" -n "$count" --size "$size" "${producer_settings[@]}"); }
+bare_consume_cmd() {
+  cmd=(dotnet "$bare_dll" consume -b "$bootstrap" -t "$consume_topic" -n "$count"
+       -X queued.min.messages=20000 -X fetch.queue.backoff.ms=10 -X fetch.wait.max.ms=10 -X dotnet.consumer.consume.result.fields=none)
+}
+python_produce_cmd() {
+  cmd=(/usr/bin/python3 "$root/bench/peers/confluent_python.py" "produce-$1" -b "$bootstrap" -t "$2" -n "$count" --size "$size" "${producer_settings[@]}")
+}
 
 # A command as it can be pasted into a shell or README: temp paths shortened to the names the
 # notes explain, and only arguments that need it single-quoted.
@@ -218,6 +252,8 @@ show_cmd() {
   local arg out=()
   for arg in "$@"; do
     arg="${arg//"$work/bin/"/}"
+    arg="${arg//"$work/bare/"/}"
+    arg="${arg//"$root/"/}"
     arg="${arg//"$work/"/}"
     if [[ "$arg" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then out+=("$arg"); else out+=("'${arg//\'/\'\\\'\'}'"); fi
   done
@@ -259,7 +295,7 @@ if result is None or not isinstance(result.get("msg_per_s"), (int, float)):
     sys.exit(1)
 field = lambda name, default="": default if result.get(name) is None else result[name]
 print(field("records", 0), field("msg_per_s"), field("cpu_us_per_msg", "-"), field("elapsed_s", "-"),
-      field("partitions", "-"), field("failed", 0), field("not_delivered", 0))
+      field("partitions", "-"), field("failed", 0), field("not_delivered", 0), field("peak_working_set_mb", "-"))
 EOF
 }
 
@@ -269,8 +305,8 @@ fail() { # round contender reason [log file]
   if [[ -n "${4:-}" && -s "$4" ]]; then tail -5 "$4" | sed 's/^/      | /'; fi
 }
 
-record() { # round contender msg/s cpu wall
-  printf '%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$3" "$4" "$5" >>"$work/results.tsv"
+record() { # round contender msg/s cpu wall [peak MB]
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$1" "$3" "$4" "$5" "${6:--}" >>"$work/results.tsv"
 }
 
 run_kcat() { # round contender
@@ -293,13 +329,37 @@ run_demo() { # round contender expected-partitions ("" = any)
     fail "$r" "$name" "demo exited with $status" "$work/run.err"; return
   fi
   if ! fields=$(demo_result "$work/run.out"); then fail "$r" "$name" "no bench_result in its JSON output" "$work/run.out"; return; fi
-  local records rate cpu elapsed got failed not_delivered
-  read -r records rate cpu elapsed got failed not_delivered <<<"$fields"
+  local records rate cpu elapsed got failed not_delivered peak
+  read -r records rate cpu elapsed got failed not_delivered peak <<<"$fields"
   if [[ "$records" != "$count" || "$failed" != "0" || "$not_delivered" != "0" ]]; then
     fail "$r" "$name" "$records of $count records, $failed failed, $not_delivered not delivered" "$work/run.out"; return
   fi
   if [[ -n "$partitions" && "$got" != "$partitions" ]]; then
     fail "$r" "$name" "its topic has $got partitions, kcat's $partitions: not comparable"; return
+  fi
+  printf '  %-22s %10.0f msg/s  %d records in %.3f s timed (process %.3f s wall), CPU %s us/record, peak %s MB\n' \
+    "$name" "$rate" "$records" "$elapsed" "$wall" "$cpu" "$peak"
+  record "$r" "$name" "$rate" "$cpu" "$wall" "$peak"
+}
+
+# A peer that prints "records=N elapsed_s=S msg_per_s=R cpu_us_per_msg=C failed=F" (bench/BareClient,
+# bench/peers/confluent_python.py), timed from its first record to its last, like the demo's.
+run_peer() { # round contender
+  local r="$1" name="$2" line
+  run_timed "$work/run.out" "$work/run.err"
+  if (( status != 0 )); then
+    cat "$work/run.out" >>"$work/run.err"
+    fail "$r" "$name" "exited with $status" "$work/run.err"; return
+  fi
+  line=$(grep -m1 '^records=' "$work/run.out") || { fail "$r" "$name" "no result line" "$work/run.err"; return; }
+  local records rate cpu elapsed failed
+  records=$(sed -E 's/.*records=([0-9]+).*/\1/' <<<"$line")
+  elapsed=$(sed -E 's/.*elapsed_s=([0-9.]+).*/\1/' <<<"$line")
+  rate=$(sed -E 's/.*msg_per_s=([0-9.]+).*/\1/' <<<"$line")
+  cpu=$(sed -E 's/.*cpu_us_per_msg=([0-9.]+).*/\1/' <<<"$line")
+  failed=$(sed -E 's/.*failed=([0-9]+).*/\1/' <<<"$line")
+  if [[ "$records" != "$count" || "$failed" != "0" ]]; then
+    fail "$r" "$name" "$records of $count records, $failed failed or not delivered" "$work/run.out"; return
   fi
   printf '  %-22s %10.0f msg/s  %d records in %.3f s timed (process %.3f s wall), CPU %s us/record\n' \
     "$name" "$rate" "$records" "$elapsed" "$wall" "$cpu"
@@ -323,11 +383,20 @@ run_rounds() {
   : >"$work/results.tsv"
   for ((r = 1; r <= rounds; r++)); do
     echo "Round $r of $rounds (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
-    kcat_produce_cmd "vs.kcat.p$r";   run_kcat "$r" "kcat -P"
-    demo_produce_cmd fire-and-forget; run_demo "$r" "demo fire-and-forget" "$produce_partitions"
-    demo_produce_cmd async;           run_demo "$r" "demo async" "$produce_partitions"
-    kcat_consume_cmd;                 run_kcat "$r" "kcat -C"
-    demo_consume_cmd;                 run_demo "$r" "demo consume" ""
+    kcat_produce_cmd "vs.kcat.p$r";                          run_kcat "$r" "kcat -P"
+    if (( python_peer )); then
+      python_produce_cmd fire-and-forget "vs.py.ff.$r";      run_peer "$r" "Python fire-and-forget"
+    fi
+    bare_produce_cmd fire-and-forget "vs.bare.ff.$r";        run_peer "$r" "bare fire-and-forget"
+    demo_produce_cmd fire-and-forget;                        run_demo "$r" "demo fire-and-forget" "$produce_partitions"
+    if (( python_peer )); then
+      python_produce_cmd async "vs.py.async.$r";             run_peer "$r" "Python async"
+    fi
+    bare_produce_cmd async "vs.bare.async.$r";               run_peer "$r" "bare async"
+    demo_produce_cmd async;                                  run_demo "$r" "demo async" "$produce_partitions"
+    kcat_consume_cmd;                                        run_kcat "$r" "kcat -C"
+    bare_consume_cmd;                                        run_peer "$r" "bare consume"
+    demo_consume_cmd;                                        run_demo "$r" "demo consume" ""
   done
 }
 
@@ -340,6 +409,11 @@ print_machine() {
   echo "Machine: $(nproc) CPUs${cpu_model:+ ($cpu_model)}, $(uname -sr), load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "demo:    $(dotnet "$demo_dll" --version 2>/dev/null | paste -sd ',' | sed 's/,/, /g') (Release build)"
   echo "kcat:    $(kcat -V 2>&1 | grep -m1 '^Version' || echo unknown)"
+  if (( python_peer )); then
+    echo "Python:  $(/usr/bin/python3 -c 'import confluent_kafka as c; print("confluent-kafka", c.version()[0], "on librdkafka", c.libversion()[0])')"
+  else
+    echo "Python:  $python_note"
+  fi
 }
 
 print_commands() {
@@ -352,6 +426,11 @@ print_commands() {
   demo_produce_cmd async;            echo "  demo async:           $(show_cmd "${cmd[@]}")"
   kcat_consume_cmd;                  echo "  kcat -C:              $(show_cmd "${cmd[@]}") > /dev/null"
   demo_consume_cmd;                  echo "  demo consume:         $(show_cmd "${cmd[@]}")"
+  bare_produce_cmd async "vs.bare.async.1"; echo "  bare async:           $(show_cmd "${cmd[@]}")   (fire-and-forget: produce-fire-and-forget)"
+  bare_consume_cmd;                  echo "  bare consume:         $(show_cmd "${cmd[@]}")"
+  if (( python_peer )); then
+    python_produce_cmd async "vs.py.async.1"; echo "  Python async:         $(show_cmd "${cmd[@]}")   (fire-and-forget: produce-fire-and-forget)"
+  fi
 }
 
 print_table() {
@@ -360,47 +439,67 @@ import statistics, sys
 path, rounds = sys.argv[1], int(sys.argv[2])
 rows = {}
 for line in open(path):
-    name, _round, rate, cpu, _wall = line.rstrip("\n").split("\t")
-    rows.setdefault(name, []).append((float(rate), None if cpu == "-" else float(cpu)))
-order = [("kcat -P", "kcat -P"), ("demo fire-and-forget", "kcat -P"), ("demo async", "kcat -P"),
-         ("kcat -C", "kcat -C"), ("demo consume", "kcat -C")]
-median = lambda name: statistics.median(r for r, _ in rows[name]) if rows.get(name) else None
-print("| contender | median msg/s | min | max | ratio to kcat | median CPU us/record |")
-print("|---|---:|---:|---:|---:|---:|")
-for name, baseline in order:
+    name, _round, rate, cpu, _wall, peak = line.rstrip("\n").split("\t")
+    rows.setdefault(name, []).append((float(rate), None if cpu == "-" else float(cpu), None if peak == "-" else float(peak)))
+# Each row and the rows it is compared with: the bare loop, Python and kcat of the same kind.
+order = [
+    ("kcat -P", None, None, None),
+    ("Python fire-and-forget", None, None, "kcat -P"),
+    ("bare fire-and-forget", None, None, "kcat -P"),
+    ("demo fire-and-forget", "bare fire-and-forget", "Python fire-and-forget", "kcat -P"),
+    ("Python async", None, None, "kcat -P"),
+    ("bare async", None, None, "kcat -P"),
+    ("demo async", "bare async", "Python async", "kcat -P"),
+    ("kcat -C", None, None, None),
+    ("bare consume", None, None, "kcat -C"),
+    ("demo consume", "bare consume", None, "kcat -C"),
+]
+median = lambda name: statistics.median(r for r, _, _ in rows[name]) if rows.get(name) else None
+def ratio(name, base):
+    if base is None or median(base) is None or median(name) is None:
+        return "-"
+    return f"{median(name) / median(base):.2f}x"
+print("| contender | median msg/s | min | max | vs bare loop | vs Python | vs kcat | CPU us/record | peak MB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for name, bare, python, kcat in order:
     runs = rows.get(name, [])
-    label = name if len(runs) == rounds else f"{name} ({len(runs)} of {rounds} runs)"
     if not runs:
-        print(f"| {label} | - | - | - | - | - |")
         continue
-    rates = [r for r, _ in runs]
-    cpus = [c for _, c in runs if c is not None]
-    base = median(baseline)
-    ratio = "-" if base is None else f"{median(name) / base:.2f}x"
+    label = name if len(runs) == rounds else f"{name} ({len(runs)} of {rounds} runs)"
+    rates = [r for r, _, _ in runs]
+    cpus = [c for _, c, _ in runs if c is not None]
+    peaks = [p for _, _, p in runs if p is not None]
     cpu = f"{statistics.median(cpus):.2f}" if cpus else "-"
-    print(f"| {label} | {median(name):,.0f} | {min(rates):,.0f} | {max(rates):,.0f} | {ratio} | {cpu} |")
+    peak = f"{max(peaks):.0f}" if peaks else "-"
+    print(f"| {label} | {median(name):,.0f} | {min(rates):,.0f} | {max(rates):,.0f} | {ratio(name, bare)} | {ratio(name, python)} | {ratio(name, kcat)} | {cpu} | {peak} |")
 EOF
 }
 
 print_notes() {
   cat <<EOF
 Notes:
-* kcat (librdkafka's C command-line client) is only the yardstick here, not a project dependency.
-* Ratios compare within a direction: produce rows to the kcat -P median, consume rows to the kcat -C median.
+* kcat, Python confluent-kafka and bench/BareClient are yardsticks here, not project dependencies.
+* Ratios are of medians and compare like with like: each demo row to the bare Confluent.Kafka loop of its
+  kind, to Python confluent-kafka of its kind (produce only), and to kcat in its direction.${python_note:+
+* $python_note}
 * kcat's msg/s is $count records / wall time of the whole kcat process, which includes starting,
   connecting, fetching metadata and (kcat -P) reading records.txt; the demo's msg/s covers its timed
   section only (after start-up and topic set-up), which favours the demo.
 * kcat -P has no per-message callback mode: it only counts failed deliveries, so it is the analogue of
   fire-and-forget. demo async (a callback per record) has no kcat counterpart; its ratio is still to kcat -P.
 * kcat -C runs with queued.min.messages=1000000 and fetch.wait.max.ms=10, so its fetches never
-  pause; demo bench consume applies its own throughput defaults (named in its note: a 20,000-record
-  queue, fetch.queue.backoff.ms=10, fetch.wait.max.ms=10, no topic/header/timestamp copies). Both read
-  the same $count records of $consume_topic ($consume_partitions partitions) from the beginning in every round.
-* Produce topics have $produce_partitions partitions for both clients; the producers use linger.ms=5, acks=all,
+  pause; demo bench consume reads with the course's auto-commit consumer (demo consume --commit auto,
+  in a group of its own, timed from its first record) and its own throughput defaults (named in its
+  note: a 20,000-record queue, fetch.queue.backoff.ms=10, fetch.wait.max.ms=10, no header or timestamp
+  copies); the bare consumer assigns the partitions with the same settings. All read the same $count
+  records of $consume_topic ($consume_partitions partitions) from the beginning in every round.
+* Produce topics have $produce_partitions partitions for every client; the producers use linger.ms=5, acks=all,
   queue.buffering.max.messages=20000 (the project's appsettings.json values).
 * Broker: the project's embedded broker (librdkafka's mock cluster, in memory, 3 brokers) in a separate
   process, reached through its TCP relays: not Apache Kafka. The figures compare the clients' cost.
-* demo CPU us/record: the demo process's CPU time in its timed section per record (kcat: not measured).
+* The bare loops and Python are timed like the demo, from their first record to their last (flush or last
+  record read), and report their own CPU time per record; kcat is not measured for CPU.
+* peak MB: the demo process's peak working set in its timed section (the peers: not measured).
 EOF
 }
 

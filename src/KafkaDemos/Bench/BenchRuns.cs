@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 using KafkaDemos.Cli.Output;
+using KafkaDemos.Consumers;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Bench;
@@ -34,7 +35,7 @@ public sealed record BenchSettings(int Size, int Partitions, ProducerConfig Prod
 /// The benchmark runs. Producer runs execute the project's own producer demos
 /// (<see cref="ProducerDemos"/>) with a <see cref="RecordingSink"/>, so they measure the demo
 /// code a learner runs, not a separate loop. The consumer run fills a fresh topic with the
-/// fire-and-forget demo, then reads back everything the broker kept.
+/// fire-and-forget demo, then reads back everything the broker kept with the auto-commit consumer.
 /// </summary>
 public static class BenchRuns
 {
@@ -94,59 +95,48 @@ public static class BenchRuns
 
         var consumerConfig = broker.Apply(new ConsumerConfig(settings.Consumer.ToDictionary(p => p.Key, p => p.Value))
         {
-            // Assigned partitions, no group join (no rebalance wait) and nothing committed.
+            // A group of its own: it starts from the beginning, and its commits touch no one else's.
             GroupId = $"bench-{Guid.NewGuid():N}",
-            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = false,
         });
         string? tuned = ThroughputSettings(consumerConfig);
-        using var consumer = new ConsumerBuilder<string?, string>(consumerConfig)
-            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string>>(output))
-            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string>>(output))
-            .Build();
 
         // What the broker has, partition by partition; an existing topic is read up to --count records.
-        var assignment = Enumerable.Range(0, source.Partitions).Select(p => new TopicPartition(source.Topic, p)).ToList();
-        long retained = assignment.Sum(tp =>
+        long retained;
+        using (var probe = new ConsumerBuilder<Ignore, Ignore>(consumerConfig).Build())
         {
-            var w = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
-            return Math.Max(0, w.High.Value - w.Low.Value);
-        });
+            retained = Enumerable.Range(0, source.Partitions).Sum(p =>
+            {
+                var w = probe.QueryWatermarkOffsets(new TopicPartition(source.Topic, p), TimeSpan.FromSeconds(10));
+                return Math.Max(0, w.High.Value - w.Low.Value);
+            });
+        }
         long wanted = source.Written is null ? Math.Min(plan.Count, retained) : retained;
 
-        // Read it back, timed, the way the course's consumer loop polls.
-        long read = 0, valueChars = 0;
+        // Read it back with the course's auto-commit consumer, the code `demo consume --commit auto`
+        // runs, timed from its first record to its last (the group join before it is left out).
+        var sink = new ReadingSink(output);
         stage.Description = "consume (reading)";
         stage.Total = wanted;
-        stage.Done = () => Interlocked.Read(ref read);
+        stage.Done = () => sink.Read;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var watchdog = new Timer(_ => { if (sink.SinceLatest > IdleLimit) idle.Cancel(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         using var meter = ResourceMeter.Start();
-        var clock = Stopwatch.StartNew();
-        consumer.Assign(assignment.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
-        var lastRecord = TimeSpan.Zero;
-        string? stopped = null;
-        while (read < wanted && !cancellation.IsCancellationRequested)
-        {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (record is null)
-            {
-                if (clock.Elapsed - lastRecord <= IdleLimit) continue;
-                stopped = $"no record for {IdleLimit.TotalSeconds:0} s: stopped with {wanted - read} not read";
-                break;
-            }
-            valueChars += record.Message.Value?.Length ?? 0;
-            Interlocked.Increment(ref read);
-            lastRecord = clock.Elapsed;
-        }
-        var elapsed = lastRecord;
+        var outcome = wanted == 0 ? null : await AutoCommitConsumer.RunAsync(consumerConfig,
+            new ConsumeOptions { Topics = [source.Topic], MaxMessages = wanted }, sink, idle.Token);
         var resources = meter.Stop();
-        consumer.Close();
+        long read = sink.Read;
+        string? stopped = idle.IsCancellationRequested && !cancellation.IsCancellationRequested
+            ? $"no record for {IdleLimit.TotalSeconds:0} s: stopped with {wanted - read} not read"
+            : outcome is { Succeeded: false } ? "the consumer reported a failed commit or an unfinished stop" : null;
         if (source.Written is not null) broker.Release(source.Topic);
 
         string? retention = retained < source.Written
             ? $"the broker kept {retained} of {source.Written} records (each partition keeps only recent data): read what it kept"
             : null;
         return BenchResultEvent.Create("consume", BenchPlan.Consume, source.Topic, source.Partitions, read, delivered: null, failed: 0, notDelivered: wanted - read,
-            source.Written, retained, read == 0 ? settings.Size : valueChars / (double)read, elapsed, latency: null, resources,
+            source.Written, retained, read == 0 ? settings.Size : sink.AverageValueChars, sink.Span, latency: null, resources,
             Join(plan.Note, source.Note, retention, stopped, tuned, cancellation.IsCancellationRequested ? "interrupted (Ctrl+C)" : null));
     }
 
@@ -158,9 +148,9 @@ public static class BenchRuns
     /// next fetch by fetch.queue.backoff.ms, 1 s by default: at a million records a second that
     /// pause, not the client, sets the pace (~160k msg/s here). 10 ms keeps fetching steady with
     /// the queue bounded (about 90 MB for a million records). A fetch is answered within 10 ms
-    /// when one of its partitions has nothing new (default 500 ms). And since the loop reads
-    /// only keys and values, Confluent.Kafka need not copy each record's topic name, headers and
-    /// timestamp out of the native client (about a fifth of the time per record here).
+    /// when one of its partitions has nothing new (default 500 ms). And since nothing prints the
+    /// records, Confluent.Kafka need not copy each record's headers and timestamp out of the
+    /// native client (the topic name it keeps: the consumer tracks partitions by it).
     /// </summary>
     private static string? ThroughputSettings(ConsumerConfig config)
     {
@@ -168,7 +158,7 @@ public static class BenchRuns
         if (config.QueuedMinMessages is null) { config.QueuedMinMessages = 20_000; applied.Add("queued.min.messages=20000"); }
         if (config.FetchQueueBackoffMs is null) { config.FetchQueueBackoffMs = 10; applied.Add("fetch.queue.backoff.ms=10"); }
         if (config.FetchWaitMaxMs is null) { config.FetchWaitMaxMs = 10; applied.Add("fetch.wait.max.ms=10"); }
-        if (config.Get(ConsumeResultFieldsProperty) is null) { config.Set(ConsumeResultFieldsProperty, "none"); applied.Add($"{ConsumeResultFieldsProperty}=none"); }
+        if (config.Get(ConsumeResultFieldsProperty) is null) { config.Set(ConsumeResultFieldsProperty, "topic"); applied.Add($"{ConsumeResultFieldsProperty}=topic"); }
         return applied.Count == 0 ? null : $"consumer tuned for throughput: {string.Join(", ", applied)} (-X overrides)";
     }
 

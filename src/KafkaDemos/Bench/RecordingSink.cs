@@ -4,11 +4,11 @@ using KafkaDemos.Producers;
 namespace KafkaDemos.Bench;
 
 /// <summary>
-/// The event sink a benchmarked producer demo reports to: it counts what the demo emits and
-/// records each delivery's latency instead of printing per-message lines. Warnings and errors
+/// The event sink a benchmarked producer demo reports to: it counts each message's outcome and
+/// records each delivery's latency (as an <see cref="IDeliveryCounter"/>, so no event is built per message). Warnings and errors
 /// still reach the user; the demo's own start lines and summary are replaced by the benchmark's.
 /// </summary>
-public sealed class RecordingSink(IEventSink output, LatencyRecorder latencies) : IEventSink
+public sealed class RecordingSink(IEventSink output, LatencyRecorder latencies) : IEventSink, IDeliveryCounter
 {
     private long _sent;
     private long _delivered;
@@ -30,19 +30,23 @@ public sealed class RecordingSink(IEventSink output, LatencyRecorder latencies) 
         }
     }
 
+    public void Sent(int valueChars)
+    {
+        Interlocked.Add(ref _valueChars, valueChars);
+        Interlocked.Increment(ref _sent);
+    }
+
+    public void Delivered(int valueChars, double latencyMs)
+    {
+        Latencies.Record(latencyMs);
+        Interlocked.Add(ref _valueChars, valueChars);
+        Interlocked.Increment(ref _delivered);
+    }
+
     public void Emit(DemoEvent e)
     {
         switch (e)
         {
-            case DeliveredEvent d:
-                Latencies.Record(d.LatencyMs);
-                Interlocked.Add(ref _valueChars, d.Value.Length);
-                Interlocked.Increment(ref _delivered);
-                break;
-            case SentEvent s:
-                Interlocked.Add(ref _valueChars, s.Value.Length);
-                Interlocked.Increment(ref _sent);
-                break;
             case DeliveryFailedEvent:
                 Interlocked.Increment(ref _failed);
                 break;

@@ -17,27 +17,50 @@ public static class AsyncCommitConsumer
 {
     public const string Name = "async";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop) =>
+        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
     {
-        // Step 1: background commits, but only of offsets the application has stored.
+        // Step 1: the configuration: background commits, but only of offsets the application has stored.
         var settings = new ConsumerConfig(config.ToDictionary())
         {
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             AutoCommitIntervalMs = config.AutoCommitIntervalMs ?? 5000,
+            EnablePartitionEof = options.ExitAtEnd,
         };
 
-        return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
+        // Step 2: the consumer, with on_commit=print_commit_result, and a synchronous commit of the
+        // processed offsets in the revoke handler, before ownership moves.
+        using var consumer = run.Build(new ConsumerBuilder<string?, string?>(settings)
+            .SetOffsetsCommittedHandler((_, committed) => run.BackgroundCommitted(committed))
+            .SetPartitionsAssignedHandler((_, partitions) => run.Assigned(partitions))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                run.Revoked(partitions);
+                var offsets = run.Processed(partitions);
+                run.Commit("sync on revoke", offsets, () => c.Commit(offsets));
+            })
+            .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
+
+        // Step 3: subscribe.
+        consumer.Subscribe(options.Topics);
+
+        // Step 4: the loop. Once a record is done, and only then, its offset may be committed:
+        // StoreOffset marks it for the next background commit, without waiting for anything.
+        while (run.KeepGoing)
         {
-            ReportBackgroundCommits = true,
+            var record = run.Consume(consumer);
+            if (record is null) continue;
+            run.Process(record);
+            consumer.StoreOffset(record);
+        }
 
-            // Step 2: the record is done; only now may its offset be committed. An offset is never
-            // committed for a record that was not processed.
-            AfterRecord = (session, record) => session.StoreOffset(record),
-
-            // Step 3: synchronous commits where it matters: before ownership moves, and before leaving.
-            OnRevoke = (session, partitions) => session.CommitProcessed("sync on revoke", partitions),
-            BeforeClose = session => session.CommitProcessed("sync on shutdown"),
-        }, stop);
+        // Step 5: a clean stop commits what was processed, synchronously, then Close() leaves the group.
+        if (run.CrashRequested) return;
+        var processed = run.Processed();
+        run.Commit("sync on shutdown", processed, () => consumer.Commit(processed));
+        consumer.Close();
     }
 }

@@ -13,22 +13,41 @@ public static class AutoCommitConsumer
 {
     public const string Name = "auto";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop) =>
+        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
     {
-        // Step 1: the timer decides when to commit. It commits what consume() returned, not what
-        // was processed, which is why the course insists on processing every record before the
-        // next consume(): this loop does, one record at a time.
+        // Step 1: the configuration. The timer decides when to commit, and it commits what
+        // consume() returned, not what was processed: that is why the course insists on
+        // processing every record before the next consume(), as this loop does.
         var settings = new ConsumerConfig(config.ToDictionary())
         {
             EnableAutoCommit = true,
             AutoCommitIntervalMs = config.AutoCommitIntervalMs ?? 5000,
+            EnablePartitionEof = options.ExitAtEnd,
         };
 
-        // Step 2: nothing to commit by hand. Close() makes one last commit before leaving the group;
-        // a crash loses everything consumed since the last tick (those records come again).
-        return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
+        // Step 2: the consumer, with on_commit=print_commit_result and the rebalance handlers.
+        using var consumer = run.Build(new ConsumerBuilder<string?, string?>(settings)
+            .SetOffsetsCommittedHandler((_, committed) => run.BackgroundCommitted(committed))
+            .SetPartitionsAssignedHandler((_, partitions) => run.Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => run.Revoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
+
+        // Step 3: subscribe.
+        consumer.Subscribe(options.Topics);
+
+        // Step 4: the loop. Nothing to commit by hand: each consume() lets the timer commit.
+        while (run.KeepGoing)
         {
-            ReportBackgroundCommits = true,
-        }, stop);
+            var record = run.Consume(consumer);
+            if (record is not null) run.Process(record);
+        }
+
+        // Step 5: Close() makes one last commit and leaves the group, so the others rebalance at
+        // once. A crash skips it and loses everything consumed since the last tick (those records come again).
+        if (run.CrashRequested) return;
+        consumer.Close();
     }
 }

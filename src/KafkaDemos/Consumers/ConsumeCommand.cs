@@ -52,7 +52,7 @@ public static class ConsumeCommand
             HelpName = "N",
         };
 
-        var command = new Command("consume", """
+        var command = new Command("consume", $$"""
             Consume in a consumer group and commit offsets one of the course's five ways. Records print as
             the course does (topic-partition-offset : (key , value)), with assignment changes
             ("Setting newly assigned partitions: [...]", "Revoking previously assigned partitions: [...]")
@@ -74,8 +74,14 @@ public static class ConsumeCommand
                          partitions-revoked handler, before ownership moves; nothing for lost partitions.
 
             Ctrl+C stops: commit per strategy, then Close() so the group rebalances at once (bounded: it
-            never hangs on an unreachable coordinator). Run it in several terminals with the same --group
-            to watch partitions move between them.
+            never hangs on an unreachable coordinator). A topic that does not exist yet is waited for; with
+            --exit-at-end it is an error (exit 2). A commit refused because the group is rebalancing is
+            explained and counted but does not fail the run: the next owner resumes from the last committed
+            offset and reads those records again. Every record is printed. Run it in several terminals
+            with the same --group to watch partitions move between them.
+
+            {{ExitCodes.HelpText}}
+            Exit 1 here: a commit failed for another reason, or the stop did not finish within its bound.
 
             Examples:
               demo consume --commit sync --group tdea
@@ -110,12 +116,19 @@ public static class ConsumeCommand
             var consumerConfig = config.ConsumerConfig();
             if (string.IsNullOrWhiteSpace(consumerConfig.GroupId))
                 throw new UsageException($"group.id '{consumerConfig.GroupId}' is empty (from {config.Client(ClientKind.Consumer)["group.id"].Source}): name a consumer group with --group");
-            BrokerPreflight.Check(config);
+            var metadata = BrokerPreflight.Check(config);
 
             string strategy = ctx.Get(commit)!;
+            List<string> subscribed = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic];
+            foreach (string missing in subscribed.Where(t => !metadata.Topics.Any(m => m.Topic == t && m.Partitions.Count > 0)))
+            {
+                if (ctx.Get(exitAtEnd))
+                    throw new UsageException($"--topic '{missing}' does not exist on {consumerConfig.BootstrapServers}, so --exit-at-end has no end to reach (demo topics list shows the topics)");
+                ctx.Info($"Topic '{missing}' does not exist yet: waiting for it to be created (Ctrl+C stops).");
+            }
             var options = new ConsumeOptions
             {
-                Topics = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic],
+                Topics = subscribed,
                 MaxMessages = ctx.Get(maxMessages),
                 ExitAtEnd = ctx.Get(exitAtEnd),
                 Json = ctx.Get(json),

@@ -45,13 +45,18 @@ public sealed record ConsumeOutcome(
     long Consumed,
     long Skipped,
     long CommitFailures,
+    long CommitsRefusedWhileRebalancing,
     IReadOnlyDictionary<string, long> Committed,
     IReadOnlyList<string> Assignment,
     TimeSpan Elapsed,
     bool Crashed,
     bool Abandoned)
 {
-    /// <summary>True when every commit succeeded and the consumer left the group cleanly (or was crashed on purpose).</summary>
+    /// <summary>
+    /// True when no commit failed for a reason that loses track of progress and the consumer left the
+    /// group cleanly (or was crashed on purpose). A commit refused because the group was rebalancing
+    /// is normal Kafka behaviour (the next owner reads those records again) and does not fail the run.
+    /// </summary>
     public bool Succeeded => CommitFailures == 0 && !Abandoned;
 
     public SummaryEvent ToSummary() => new("consume",
@@ -62,6 +67,7 @@ public sealed record ConsumeOutcome(
         new("skipped", Skipped),
         new("committed", Committed.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value)),
         new("commit_failures", CommitFailures),
+        new("commits_refused_while_rebalancing", CommitsRefusedWhileRebalancing),
         new("elapsed_s", Math.Round(Elapsed.TotalSeconds, 2)),
         .. Crashed ? [new KeyValuePair<string, object?>("crashed", true)] : Array.Empty<KeyValuePair<string, object?>>(),
     ]);

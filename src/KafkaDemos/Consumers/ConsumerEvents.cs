@@ -9,9 +9,6 @@ public sealed record PartitionOffset(string Topic, int Partition, long Offset)
 {
     public static PartitionOffset From(TopicPartitionOffset tpo) => new(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value);
 
-    [JsonIgnore]
-    public TopicPartition TopicPartition => new(Topic, Partition);
-
     /// <summary>The course's form: "ak03.test-0 {offset=53}".</summary>
     public override string ToString() => $"{Topic}-{Partition} {{offset={Offset}}}";
 }
@@ -69,10 +66,18 @@ public sealed record CommittedEvent(string How, IReadOnlyList<PartitionOffset> O
     public override string? ToText() => string.Join(Environment.NewLine, Offsets.Select(o => $"{Prefix}# Committed offsets for: {o} ({How})"));
 }
 
-/// <summary>A commit the coordinator refused or that got no answer: "# Failed to commit offsets: err: [...]".</summary>
-public sealed record CommitFailedEvent(string How, string Error, IReadOnlyList<PartitionOffset> Offsets) : ConsumerEvent("commit_failed", isData: true)
+/// <summary>
+/// A commit the coordinator refused or that got no answer: "# Failed to commit offsets: err: [t-0 {offset=5}]",
+/// naming the offsets it tried to commit, and what follows when the refusal is a normal one (a rebalance).
+/// </summary>
+public sealed record CommitFailedEvent(
+    string How,
+    string Error,
+    IReadOnlyList<PartitionOffset> Offsets,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null) : ConsumerEvent("commit_failed", isData: true)
 {
-    public override string? ToText() => $"{Prefix}# Failed to commit offsets: {Error}: {List(Offsets.Select(o => o.ToString()))} ({How})";
+    public override string? ToText() =>
+        $"{Prefix}# Failed to commit offsets: {Error}: {List(Offsets.Select(o => o.ToString()))} ({How})" + (Note is null ? "" : $"{Environment.NewLine}{Prefix}  {Note}");
 }
 
 /// <summary>A record that could not be processed (not valid JSON in --json mode): reported, counted, committed past.</summary>

@@ -14,17 +14,44 @@ public static class RebalanceCommitConsumer
 {
     public const string Name = "rebalance";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
-    {
-        // Step 1: no timer; offsets move only when ownership does.
-        var settings = new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false };
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop) =>
+        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-        return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    {
+        // Step 1: the configuration: no timer; offsets move only when ownership does.
+        var settings = new ConsumerConfig(config.ToDictionary())
         {
-            // Step 2: subscribe(on_revoke=commit_on_revoke): "Revoking previously assigned partitions: [...]",
-            // then commit "last processed + 1" of each revoked partition and wait for the answer.
-            // Close() on a clean stop revokes everything, so it commits through here too.
-            OnRevoke = (session, partitions) => session.CommitProcessed("on revoke", partitions),
-        }, stop);
+            EnableAutoCommit = false,
+            EnablePartitionEof = options.ExitAtEnd,
+        };
+
+        // Step 2: the consumer. subscribe(on_assign=print_assignment, on_revoke=commit_on_revoke):
+        // "Revoking previously assigned partitions: [...]", then commit "last processed + 1" of
+        // each revoked partition and wait for the answer.
+        using var consumer = run.Build(new ConsumerBuilder<string?, string?>(settings)
+            .SetPartitionsAssignedHandler((_, partitions) => run.Assigned(partitions))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                run.Revoked(partitions);
+                var offsets = run.Processed(partitions);
+                run.Commit("on revoke", offsets, () => c.Commit(offsets));
+            })
+            .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
+
+        // Step 3: subscribe.
+        consumer.Subscribe(options.Topics);
+
+        // Step 4: the loop: process each record; nothing is committed here.
+        while (run.KeepGoing)
+        {
+            var record = run.Consume(consumer);
+            if (record is not null) run.Process(record);
+        }
+
+        // Step 5: Close() revokes every partition before leaving, so the clean stop commits
+        // through the revoke handler too. A crash skips it: the next owner starts from the last revoke's commit.
+        if (run.CrashRequested) return;
+        consumer.Close();
     }
 }

@@ -12,25 +12,48 @@ public static class SyncCommitConsumer
 {
     public const string Name = "sync";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop) =>
+        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
     {
-        // Step 1: no timer; offsets are committed only when the application says so.
-        var settings = new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false };
-
-        return ConsumeLoop.RunAsync(Name, settings, options, sink, new CommitHooks
+        // Step 1: the configuration: no timer; offsets are committed only when the application says so.
+        var settings = new ConsumerConfig(config.ToDictionary())
         {
-            // Step 2: a batch is --commit-every records, or whatever consume() had ready when it
-            // comes back empty. Commit once the whole batch is processed, and block until it is done.
-            AfterRecord = (session, _) =>
-            {
-                if (session.SinceCommit >= options.CommitEvery) session.CommitConsumed(Name);
-            },
-            WhenIdle = session => session.CommitConsumed(Name),
+            EnableAutoCommit = false,
+            EnablePartitionEof = options.ExitAtEnd,
+        };
 
-            // Step 3: a clean stop commits the last, partial batch. Nothing is committed on revoke:
-            // after a rebalance the new owner processes the current batch again (the course's
-            // warning; the rebalance strategy fixes it).
-            BeforeClose = session => session.CommitConsumed(Name + " on shutdown"),
-        }, stop);
+        // Step 2: the consumer, with the rebalance handlers. Nothing is committed on revoke: after
+        // a rebalance the new owner processes the current batch again (the course's warning; the
+        // rebalance strategy fixes it).
+        using var consumer = run.Build(new ConsumerBuilder<string?, string?>(settings)
+            .SetPartitionsAssignedHandler((_, partitions) => run.Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => run.Revoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
+
+        // Step 3: subscribe.
+        consumer.Subscribe(options.Topics);
+
+        // Step 4: the loop. A batch is --commit-every records, or whatever consume() had ready
+        // when it comes back empty; once the whole batch is processed, commit and wait.
+        int inBatch = 0;
+        while (run.KeepGoing)
+        {
+            var record = run.Consume(consumer);
+            if (record is not null)
+            {
+                run.Process(record);
+                if (++inBatch < options.CommitEvery) continue;
+            }
+            if (inBatch == 0) continue;
+            run.Commit(Name, () => consumer.Commit());
+            inBatch = 0;
+        }
+
+        // Step 5: a clean stop commits the last, partial batch, then Close() leaves the group.
+        if (run.CrashRequested) return;
+        run.Commit(Name + " on shutdown", () => consumer.Commit());
+        consumer.Close();
     }
 }

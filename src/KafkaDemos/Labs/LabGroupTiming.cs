@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaDemos.Broker;
 
 namespace KafkaDemos.Labs;
 
@@ -10,16 +11,15 @@ namespace KafkaDemos.Labs;
 /// </summary>
 public static class LabGroupTiming
 {
-    public const int SessionTimeoutMs = 3000;
-    public const int HeartbeatIntervalMs = 500;
+    public const int SessionTimeoutMs = EmbeddedGroupTiming.SessionTimeoutMs;
+    public const int HeartbeatIntervalMs = EmbeddedGroupTiming.HeartbeatIntervalMs;
 
     public static string Note =>
         $"session.timeout.ms={SessionTimeoutMs} and heartbeat.interval.ms={HeartbeatIntervalMs} on the embedded broker, " +
         "so each rebalance takes about 2 s there (its coordinator waits session.timeout.ms - 1 s for members)";
 
     /// <summary>The client properties that apply them (for a child process's -X flags).</summary>
-    public static IReadOnlyList<string> Properties =>
-        [$"session.timeout.ms={SessionTimeoutMs}", $"heartbeat.interval.ms={HeartbeatIntervalMs}"];
+    public static IReadOnlyList<string> Properties => EmbeddedGroupTiming.Properties;
 
     public static ConsumerConfig Apply(ConsumerConfig config, LabBroker broker)
     {

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 
@@ -31,14 +32,10 @@ public sealed class TourContext(DemoConfiguration config, LabBroker broker, IEve
         {
             // The embedded broker lets every rebalance (a member joining or leaving) run for
             // session.timeout.ms - 1 s; Apache Kafka ends it as soon as every member has rejoined.
-            consumer.SessionTimeoutMs = EmbeddedSessionTimeoutMs;
-            consumer.HeartbeatIntervalMs = 500;
+            EmbeddedGroupTiming.ApplyTo(consumer);
         }
         return consumer;
     }
-
-    /// <summary>Session timeout of the tour's consumers on the embedded broker (the course's 6000 elsewhere).</summary>
-    public const int EmbeddedSessionTimeoutMs = 3000;
 
     public List<StoredRecord> ReadBack(string topic) => Labs.ReadBack.All(Broker.ConsumerConfig(config), topic, ReadTimeout);
 

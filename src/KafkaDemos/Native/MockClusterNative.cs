@@ -34,14 +34,8 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     public static partial void PushRequestErrorsArray(nint mcluster, short apiKey, nuint count, int[] errors);
 
-    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_clear_request_errors")]
-    public static partial void ClearRequestErrors(nint mcluster, short apiKey);
-
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_down")]
     public static partial int BrokerSetDown(nint mcluster, int brokerId);
-
-    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_up")]
-    public static partial int BrokerSetUp(nint mcluster, int brokerId);
 
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
     public static partial int BrokerSetRtt(nint mcluster, int brokerId, int rttMs);
@@ -49,8 +43,10 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int PartitionSetLeader(nint mcluster, string topic, int partition, int brokerId);
 
-    // A varargs function (cnt pairs of error code and round-trip time follow cnt); declared with one
-    // fixed pair and called once per pair. The pushes queue in order on the broker's error stack.
+    // A variadic C function (cnt pairs of error code and round-trip time follow cnt) with no
+    // non-variadic form in librdkafka 2.16.0; declared with one fixed pair and called once per pair
+    // (the pushes queue in order on the broker's error stack). MockCluster.PushBrokerRequestDelay
+    // refuses the call where variadic arguments are passed differently from fixed ones.
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_push_request_error_rtts")]
     public static partial int BrokerPushRequestErrorRtt(nint mcluster, int brokerId, short apiKey, nuint count, int error, int rttMs);
 

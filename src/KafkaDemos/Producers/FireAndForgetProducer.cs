@@ -24,24 +24,24 @@ public sealed class FireAndForgetProducer : IProducerDemo
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
         config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerRun(Mode, options, sink, cancellation, tracksDeliveries: false);
 
         // Step 2: one producer instance for the whole run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
 
         // Step 3: produce(topic, key=str(i), value='msg_'+str(i)) and move on, no callback.
-        // Produce only queues the message locally; if that queue is full, SendAsync waits
+        // Produce only queues the message locally; if that queue is full, Send waits
         // for room and tries again (the course's BufferError branch), so nothing is dropped.
         run.Start();
         await foreach (var message in run.Messages())
         {
             var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            if (await run.SendAsync(message, () => producer.Produce(run.Destination, kafkaMessage)))
+            if (run.Send(message, () => producer.Produce(run.Destination, kafkaMessage)))
                 run.Announce(message);
         }
 
         // Step 4: producer.flush(10): wait, with a bound, for the queue to drain. Whatever is
         // still queued afterwards is reported; what failed on the way is never known here.
-        return run.Finish(producer, tracksDeliveries: false);
+        return run.Finish(producer);
     }
 }

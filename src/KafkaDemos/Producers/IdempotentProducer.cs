@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 using KafkaDemos.Cli.Output;
@@ -30,7 +31,7 @@ public sealed class IdempotentProducer : IProducerDemo
         if (config.MessageSendMaxRetries is 0)
             throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
 
-        return new ProducerConfig(AsyncCallbackProducer.WithLeanDeliveryReports(config).ToDictionary())
+        return new ProducerConfig(ProducerRun.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
@@ -54,8 +55,25 @@ public sealed class IdempotentProducer : IProducerDemo
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
 
-        // Steps 2 to 4: the same asynchronous send with a delivery callback as --mode async; the
-        // broker now deduplicates retried batches, and a fatal error stops the run (error_cb).
-        return await AsyncCallbackProducer.SendWithCallbacksAsync(Mode, config, options, sink, cancellation);
+        using var run = new ProducerRun(Mode, options, sink, cancellation);
+
+        // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
+        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+
+        // Step 3: produce() with a delivery callback, as --mode async does; the broker now
+        // deduplicates retried batches by producer id and sequence number.
+        run.Start();
+        await foreach (var message in run.Messages())
+        {
+            long started = Stopwatch.GetTimestamp();
+            run.Send(message, () => producer.Produce(run.Destination,
+                new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers },
+                DeliveryCallback));
+
+            void DeliveryCallback(DeliveryReport<string?, string> report) => run.Report(report, message, started);
+        }
+
+        // Step 4: flush with a bound.
+        return run.Finish(producer);
     }
 }

@@ -22,7 +22,7 @@ public sealed class JsonProducer : IProducerDemo
     {
         if (options.Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
         MessageSource.Validate(options, valuesAreJson: true);
-        return AsyncCallbackProducer.WithLeanDeliveryReports(config);
+        return ProducerRun.WithDeliveryStatusOnly(config);
     }
 
     public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation) => options switch
@@ -48,7 +48,7 @@ public sealed class JsonProducer : IProducerDemo
             T record = toRecord(message);
             var shown = message with { Value = JsonValueSerializer<T>.ToText(record) };
             long started = Stopwatch.GetTimestamp();
-            await run.SendAsync(shown, () => producer.Produce(run.Destination,
+            run.Send(shown, () => producer.Produce(run.Destination,
                 new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers },
                 DeliveryCallback));
 

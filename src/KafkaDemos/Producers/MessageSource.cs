@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 
@@ -32,6 +31,7 @@ public static class MessageSource
 
     private static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
     {
+        long lineNumber = 0;
         for (long n = 0; n < options.Count; n++)
         {
             if (n > 0 && options.Interval > TimeSpan.Zero && !await PauseAsync(options.Interval, token)) yield break;
@@ -43,17 +43,24 @@ public static class MessageSource
             }
             else
             {
-                string? line = await ReadLineAsync(options.Input, token);
+                string? line = await ReadLineAsync(options.Input, run, token);
                 if (line is null) yield break;
-                if (line.Length == 0) { n--; continue; }
-                message = FromLine(options, n, line, run);
+                lineNumber++;
+                if (line.Length == 0)
+                {
+                    // An empty line carries no message: it is skipped, and counted in the summary.
+                    run.SkipLine();
+                    n--;
+                    continue;
+                }
+                message = FromLine(options, n, lineNumber, line, run);
                 if (message is null) yield break;
             }
             if (valuesAreJson && (options.Value is not null || options.Input is not null) && !IsJson(message.Value))
             {
                 run.StopWith(new UsageException(options.Input is null
                     ? $"--value '{message.Value}' is not valid JSON (json mode sends JSON values)"
-                    : $"input line {n + 1} value '{ProducerText.Shorten(message.Value)}' is not valid JSON (json mode sends JSON values)"));
+                    : $"input line {lineNumber} value '{ProducerText.Shorten(message.Value)}' is not valid JSON (json mode sends JSON values)"));
                 yield break;
             }
             yield return message;
@@ -94,13 +101,13 @@ public static class MessageSource
             throw new UsageException($"--value '{options.Value}' is not valid JSON (json mode sends JSON values, e.g. --value '{{\"num\": {{n}}}}')");
     }
 
-    private static OutgoingMessage? FromLine(ProduceOptions options, long n, string line, ProducerRun run)
+    private static OutgoingMessage? FromLine(ProduceOptions options, long n, long lineNumber, string line, ProducerRun run)
     {
         if (options.KeySeparator is not { } separator) return new(n, options.Key.For(n), line, Headers(options, n));
         int at = line.IndexOf(separator, StringComparison.Ordinal);
         if (at < 0)
         {
-            run.StopWith(new UsageException($"input line {n + 1} '{ProducerText.Shorten(line)}' has no key separator '{separator}' (--key-separator)"));
+            run.StopWith(new UsageException($"input line {lineNumber} '{ProducerText.Shorten(line)}' has no key separator '{separator}' (--key-separator)"));
             return null;
         }
         return new(n, line[..at], line[(at + separator.Length)..], Headers(options, n));
@@ -140,7 +147,7 @@ public static class MessageSource
         }
     }
 
-    private static async Task<string?> ReadLineAsync(TextReader input, CancellationToken token)
+    private static async Task<string?> ReadLineAsync(TextReader input, ProducerRun run, CancellationToken token)
     {
         try
         {
@@ -151,26 +158,41 @@ public static class MessageSource
         {
             return null;
         }
+        catch (InvalidDataException e)
+        {
+            run.StopWith(new UsageException(e.Message));
+            return null;
+        }
     }
 }
 
 /// <summary>Templates for keys, values and headers: {n} is the message number, {n%K} the number modulo K.</summary>
-public static partial class Template
+public static class Template
 {
-    [GeneratedRegex(@"\{n(?:%(\d+))?\}")]
-    private static partial Regex Placeholder();
-
     /// <summary>Longest text one placeholder can become: a long's digits and sign.</summary>
     private const int MaxNumberChars = 20;
 
-    public static bool IsTemplate(string text) => Placeholder().IsMatch(text);
+    /// <summary>What <see cref="TryPlaceholder"/> reports for a K too large for a long; <see cref="Check"/> refuses it before anything renders.</summary>
+    private const long TooLarge = -1;
 
+    public static bool IsTemplate(string text) => Placeholders(text).Any();
+
+    /// <summary>Refuses, as a usage error naming <paramref name="flag"/>, a template that cannot render: {n%0}, or a K too large.</summary>
     public static string Check(string text, string flag)
     {
-        foreach (Match m in Placeholder().Matches(text))
-            if (m.Groups[1].Success && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) == 0)
-                throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero");
+        foreach (var (placeholder, modulo) in Placeholders(text))
+        {
+            if (modulo == TooLarge) throw new UsageException($"{flag} '{text}': {placeholder} is too large (K in {{n%K}} is at most {long.MaxValue})");
+            if (modulo == 0) throw new UsageException($"{flag} '{text}': {{n%0}} divides by zero (K in {{n%K}} is 1 or more)");
+        }
         return text;
+    }
+
+    private static IEnumerable<(string Placeholder, long? Modulo)> Placeholders(string text)
+    {
+        for (int at = text.IndexOf('{'); at >= 0; at = text.IndexOf('{', at + 1))
+            if (TryPlaceholder(text.AsSpan(at), out int consumed, out long? modulo))
+                yield return (text.Substring(at, consumed), modulo);
     }
 
     /// <summary>
@@ -227,7 +249,10 @@ public static partial class Template
         return written;
     }
 
-    /// <summary>Matches "{n}" or "{n%K}" (K one or more digits) at the start of <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Matches "{n}" or "{n%K}" (K one or more digits) at the start of <paramref name="text"/>, the one
+    /// reading of the syntax that rendering and checking share; a K too large for a long is <see cref="TooLarge"/>.
+    /// </summary>
     private static bool TryPlaceholder(ReadOnlySpan<char> text, out int consumed, out long? modulo)
     {
         consumed = 0;
@@ -242,7 +267,7 @@ public static partial class Template
         int digits = 0;
         while (3 + digits < text.Length && char.IsAsciiDigit(text[3 + digits])) digits++;
         if (digits == 0 || 3 + digits >= text.Length || text[3 + digits] != '}') return false;
-        modulo = long.Parse(text.Slice(3, digits), CultureInfo.InvariantCulture);
+        modulo = long.TryParse(text.Slice(3, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long k) ? k : TooLarge;
         consumed = 4 + digits;
         return true;
     }

@@ -32,7 +32,7 @@ public static class ProduceCommand
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
     };
-    private static readonly Option<bool> Stdin = new("--stdin") { Description = "Send one message per input line until end of input (like kafka-console-producer / kcat -P)" };
+    private static readonly Option<bool> Stdin = new("--stdin") { Description = "Send one message per input line until end of input (like kafka-console-producer / kcat -P); lines are sent byte for byte as UTF-8 (a line that is not valid UTF-8 stops the run with exit 2, naming it); empty lines are skipped and counted in the summary" };
     private static readonly Option<string?> KeySeparator = new("--key-separator") { Description = "With --stdin: split each line into KEY<SEP>VALUE; a line without it is an error (exit 2)", HelpName = "SEP" };
 
     static ProduceCommand()
@@ -65,8 +65,10 @@ public static class ProduceCommand
 
             Every message gets an answer within message.timeout.ms (default 10 s, -X message.timeout.ms=...):
             if the broker goes away each failure is reported. Ctrl+C stops sending, flushes with a bound and
-            reports what was not delivered. Text output samples per-message lines above 50/s; -o json emits
-            every event: sent (fire-and-forget), delivered, delivery_failed, summary.
+            reports what was not delivered (a second Ctrl+C quits at once and says how many were abandoned).
+            Every message's line is printed, in text and JSON (-o json: sent for fire-and-forget, delivered,
+            delivery_failed, queue_full, summary); a value longer than 1,000 characters is shortened in the
+            output and its real length shown (JSON: value_shortened, value_length).
 
             {{ExitCodes.HelpText}}
             Exit 1 here: a message failed or was not delivered, or a fatal client error.
@@ -136,7 +138,7 @@ public static class ProduceCommand
             Size = ctx.Get(Size),
             Partition = ctx.Get(Partition),
             Headers = (ctx.Get(Header) ?? []).Select(ParseHeader).ToList(),
-            Input = stdin ? Console.In : null,
+            Input = stdin ? new InputLines(Console.OpenStandardInput()) : null,
             KeySeparator = separator,
             Record = ctx.Get(Record),
         };

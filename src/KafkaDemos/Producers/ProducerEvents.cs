@@ -17,8 +17,15 @@ public sealed record DeliveredEvent(
     double LatencyMs,
     PersistenceStatus Status) : DemoEvent("delivered", isData: true, isPerMessage: true)
 {
+    /// <summary>The value's real length when <see cref="Value"/> holds only its start (value_length and value_shortened in JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValueLength { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ValueShortened => ValueLength is not null;
+
     public override string? ToText() =>
-        $"{ProducerText.KeyValue(Key, Value)} -> {Topic} [{Partition}] @ {(Offset is long o ? o.ToString() : "- (acks=0: no offset)")}" +
+        $"{ProducerText.KeyValue(Key, Value, ValueLength)} -> {Topic} [{Partition}] @ {(Offset is long o ? o.ToString() : "- (acks=0: no offset)")}" +
         (LatencyMs > 0 ? $" ({LatencyMs:0.0} ms)" : "");
 }
 
@@ -32,21 +39,37 @@ public sealed record DeliveryFailedEvent(
     string Reason,
     PersistenceStatus Status) : DemoEvent("delivery_failed", isPerMessage: true)
 {
+    /// <summary>The value's real length when <see cref="Value"/> holds only its start.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValueLength { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ValueShortened => ValueLength is not null;
+
     public override string? ToText() =>
-        $"Delivery failed: {ProducerText.KeyValue(Key, Value)} -> {Topic}{(Partition is int p ? $" [{p}]" : "")}: {Reason} ({Code})" +
+        $"Delivery failed: {ProducerText.KeyValue(Key, Value, ValueLength)} -> {Topic}{(Partition is int p ? $" [{p}]" : "")}: {Reason} ({Code})" +
         (Status == PersistenceStatus.PossiblyPersisted ? " (it may still have been written)" : "");
 }
 
 /// <summary>Fire-and-forget handed a message to the client: the course's print after produce(), with no destination known.</summary>
-public sealed record SentEvent(string Topic, string? Key, string Value) : DemoEvent("sent", isData: true, isPerMessage: true)
+public sealed record SentEvent(
+    string Topic,
+    string? Key,
+    string Value,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ValueLength = null) : DemoEvent("sent", isData: true, isPerMessage: true)
 {
-    public override string? ToText() => ProducerText.KeyValue(Key, Value);
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ValueShortened => ValueLength is not null;
+
+    public override string? ToText() => ProducerText.KeyValue(Key, Value, ValueLength);
 }
 
 /// <summary>The client's local queue is full; the producer waits for room and retries that message (the course's BufferError branch).</summary>
-public sealed record QueueFullEvent(int AwaitingDelivery) : DemoEvent("queue_full", isPerMessage: true)
+public sealed record QueueFullEvent(long? AwaitingDelivery) : DemoEvent("queue_full", isPerMessage: true)
 {
-    public override string? ToText() => $"% Local producer queue is full ({AwaitingDelivery} messages awaiting delivery): try again";
+    public override string? ToText() => AwaitingDelivery is long n
+        ? $"% Local producer queue is full ({n} messages awaiting delivery): try again"
+        : "% Local producer queue is full (queue.buffering.max.messages reached): try again";
 }
 
 /// <summary>The settings a mode turns on, and why (idempotence implies acks=all, in-flight at most 5, retries).</summary>
@@ -60,8 +83,9 @@ internal static class ProducerText
 {
     private const int MaxValueChars = 80;
 
-    public static string KeyValue(string? key, string value) => $"key={key ?? "null"}, value={Shorten(value)}";
+    /// <param name="length">The value's real length when <paramref name="value"/> is only its start.</param>
+    public static string KeyValue(string? key, string value, int? length = null) => $"key={key ?? "null"}, value={Shorten(value, length)}";
 
-    public static string Shorten(string value) =>
-        value.Length <= MaxValueChars ? value : $"{value[..MaxValueChars]}... ({value.Length} chars)";
+    public static string Shorten(string value, int? length = null) =>
+        value.Length <= MaxValueChars && length is null ? value : $"{value[..Math.Min(MaxValueChars, value.Length)]}... ({length ?? value.Length} chars)";
 }

@@ -31,17 +31,34 @@ public sealed class ProducerRun : IDisposable
     private long _queueFullWaits;
     private string? _fatal;
     private UsageException? _usageError;
-    private Func<int> _awaitingDelivery = () => 0;
+    private long _skippedLines;
+    private readonly bool _tracksDeliveries;
+    private readonly IDeliveryCounter? _counter;
 
-    public ProducerRun(string mode, ProduceOptions options, IEventSink sink, CancellationToken interrupt)
+    /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
+    public ProducerRun(string mode, ProduceOptions options, IEventSink sink, CancellationToken interrupt, bool tracksDeliveries = true)
     {
+        _tracksDeliveries = tracksDeliveries;
         _mode = mode;
         _options = options;
         _sink = sink;
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        _counter = sink as IDeliveryCounter;
         Destination = options.Destination;
+        if (options.Value is not null) Template.Check(options.Value, "--value");
     }
+
+    /// <summary>
+    /// The delivery callback prints the key and value the loop sent, and reads only the report's
+    /// partition, offset, error and status. So reports need no copies of the message's fields
+    /// (headers, timestamp, key, value), and Confluent.Kafka then does not marshal them back for
+    /// every message. -X dotnet.producer.delivery.report.fields=... still chooses otherwise.
+    /// </summary>
+    public static ProducerConfig WithDeliveryStatusOnly(ProducerConfig config) => new(config.ToDictionary())
+    {
+        DeliveryReportFields = config.DeliveryReportFields ?? "status",
+    };
 
     /// <summary>The topic and partition (or any) every message goes to, built once for the whole run.</summary>
     public TopicPartition Destination { get; }
@@ -49,11 +66,8 @@ public sealed class ProducerRun : IDisposable
     /// <summary>Cancelled by Ctrl+C, a fatal client error, or a bad input line: the loop stops producing.</summary>
     public CancellationToken Stopping => _stop.Token;
 
-    public IEventSink Sink => _sink;
-
     /// <summary>
     /// Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.
-    /// The run keeps it to tell how many messages await delivery when the local queue is full.
     /// </summary>
     public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder)
     {
@@ -65,7 +79,6 @@ public sealed class ProducerRun : IDisposable
                 if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
             })
             .Build();
-        _awaitingDelivery = () => producer.Flush(TimeSpan.Zero);
         return producer;
     }
 
@@ -78,18 +91,29 @@ public sealed class ProducerRun : IDisposable
     /// Hands one message to the client with <paramref name="produce"/> (a non-blocking Produce call).
     /// A full local queue is not an error: wait a little for deliveries to free room, then try the
     /// same message again, so nothing is dropped. Any other local error counts as a failed delivery.
-    /// Runs once per message, so the usual case (the client takes it at once) completes without
-    /// awaiting anything or allocating; only a full queue takes the asynchronous path.
+    /// The wait blocks this thread, as the course's producer.poll() after a BufferError does: a
+    /// full queue recurs every few milliseconds at full speed, and an awaited delay there (a timer,
+    /// then a thread-pool hop for the loop) cost more CPU than the client's own work per message.
     /// </summary>
     /// <returns>True when the client took the message.</returns>
-    public ValueTask<bool> SendAsync(OutgoingMessage message, Action produce)
+    public bool Send(OutgoingMessage message, Action produce)
     {
         Interlocked.Increment(ref _sent);
-        return TryProduce(message, produce) is bool taken ? new(taken) : WaitForRoomAsync(message, produce);
+        if (TryProduce(message, produce) is bool taken) return taken;
+        while (!Stopping.WaitHandle.WaitOne(QueueFullBackoff))
+            if (TryProduce(message, produce, retry: true) is bool later) return later;
+        // Stopped while waiting for room: this message never reached the client.
+        Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
+        return false;
     }
 
-    /// <summary>True when the client took the message, false when it refused it, null when its queue is full.</summary>
-    private bool? TryProduce(OutgoingMessage message, Action produce)
+    /// <summary>
+    /// True when the client took the message, false when it refused it, null when its queue is full.
+    /// The first refusal of a message says so, the course's BufferError line. The count of messages
+    /// awaiting delivery comes from the run's counters: asking the client (Flush(0)) would make it
+    /// send every lingering batch at once, and at every full queue that defeats linger.ms batching.
+    /// </summary>
+    private bool? TryProduce(OutgoingMessage message, Action produce, bool retry = false)
     {
         try
         {
@@ -98,8 +122,9 @@ public sealed class ProducerRun : IDisposable
         }
         catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
         {
+            if (retry) return null;
             Interlocked.Increment(ref _queueFullWaits);
-            _sink.Emit(new QueueFullEvent(_awaitingDelivery()));
+            _sink.Emit(new QueueFullEvent(_tracksDeliveries ? Interlocked.Read(ref _sent) - 1 - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed) : null));
             return null;
         }
         catch (KafkaException e)
@@ -109,29 +134,18 @@ public sealed class ProducerRun : IDisposable
         }
     }
 
-    private async ValueTask<bool> WaitForRoomAsync(OutgoingMessage message, Action produce)
-    {
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(QueueFullBackoff, Stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped while waiting for room: this message never reached the client.
-                Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
-                return false;
-            }
-            if (TryProduce(message, produce) is bool taken) return taken;
-        }
-    }
-
     /// <summary>Counts a message sent by awaiting its result (sync mode), which cannot meet a full queue.</summary>
     public void CountSent() => Interlocked.Increment(ref _sent);
 
     /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
-    public void Announce(OutgoingMessage message) => _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value)));
+    public void Announce(OutgoingMessage message)
+    {
+        if (_counter is not null) _counter.Sent(message.Value.Length);
+        else _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)));
+    }
+
+    /// <summary>An empty input line: not sent, counted in the summary.</summary>
+    public void SkipLine() => Interlocked.Increment(ref _skippedLines);
 
     /// <summary>A delivery report arrived in a delivery callback.</summary>
     public void Report<TKey, TValue>(DeliveryReport<TKey, TValue> report, OutgoingMessage message, long startedTimestamp) =>
@@ -157,14 +171,19 @@ public sealed class ProducerRun : IDisposable
             return;
         }
         Interlocked.Increment(ref _delivered);
-        _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
-            message.Key, EventValue(message.Value), Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, status));
+        double latencyMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        if (_counter is not null) _counter.Delivered(message.Value.Length, latencyMs);
+        else _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
+            message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value) });
     }
 
     public void Failed(OutgoingMessage message, int? partition, Error error, PersistenceStatus status)
     {
         Interlocked.Increment(ref _failed);
-        _sink.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status));
+        _sink.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status)
+        {
+            ValueLength = ShortenedFrom(message.Value),
+        });
     }
 
     /// <summary>A fatal client error (e.g. the idempotent producer lost its guarantees): stop producing.</summary>
@@ -183,14 +202,15 @@ public sealed class ProducerRun : IDisposable
 
     /// <summary>
     /// Flushes with a bound (the course's producer.flush(10)), reports what was not delivered,
-    /// and emits the summary. <paramref name="tracksDeliveries"/> is false for fire-and-forget,
-    /// which never asks, so only what is still queued after the flush is known to be missing.
+    /// and emits the summary.
     /// </summary>
-    public ProduceResult Finish<TKey, TValue>(IProducer<TKey, TValue> producer, bool tracksDeliveries = true)
+    public ProduceResult Finish<TKey, TValue>(IProducer<TKey, TValue> producer)
     {
+        bool tracksDeliveries = _tracksDeliveries;
         bool interrupted = _interrupt.IsCancellationRequested;
         if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
-        int stillQueued = producer.Flush(_options.FlushTimeout);
+        int stillQueued;
+        using (AbandonNotice(producer, tracksDeliveries)) stillQueued = producer.Flush(_options.FlushTimeout);
         if (tracksDeliveries) WaitForReports(stillQueued);
 
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
@@ -214,12 +234,39 @@ public sealed class ProducerRun : IDisposable
             new("elapsed_s", Math.Round(elapsed.TotalSeconds, 3)),
             new("msg_per_s", Math.Round((result.Delivered ?? sent - notDelivered) / Math.Max(elapsed.TotalSeconds, 0.001), 1)),
             new("queue_full_waits", Interlocked.Read(ref _queueFullWaits)),
+            .. _options.Input is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("skipped_empty_lines", Interlocked.Read(ref _skippedLines))],
             new("interrupted", interrupted),
         ];
         if (_fatal is not null) fields.Add(new("fatal_error", _fatal));
         _sink.Emit(new SummaryEvent("produce", fields));
         if (_usageError is not null) throw _usageError;
         return result;
+    }
+
+    /// <summary>
+    /// While the final flush waits, a Ctrl+C that the command does not take for a clean stop (the
+    /// second one) ends the process at once: say first how many messages that abandons. The
+    /// command's own handler was registered at start-up, so it runs before this one and has
+    /// already decided (e.Cancel) whether this press stops cleanly or quits.
+    /// </summary>
+    private IDisposable AbandonNotice<TKey, TValue>(IProducer<TKey, TValue> producer, bool tracksDeliveries)
+    {
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (e.Cancel) return;
+            long awaiting = tracksDeliveries
+                ? Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed)
+                : producer.Flush(TimeSpan.Zero);
+            Console.Error.WriteLine($"Quitting during the flush: {awaiting} message(s) abandoned, their delivery unknown (sent {Interlocked.Read(ref _sent)}, " +
+                                    $"delivered {(tracksDeliveries ? Interlocked.Read(ref _delivered).ToString() : "unknown")}, failed {Interlocked.Read(ref _failed)}).");
+        };
+        Console.CancelKeyPress += handler;
+        return new Unsubscribe(() => Console.CancelKeyPress -= handler);
+    }
+
+    private sealed class Unsubscribe(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     /// <summary>Flush returns when the queue is empty; the last delivery callbacks may still be finishing on the client's thread.</summary>
@@ -230,8 +277,13 @@ public sealed class ProducerRun : IDisposable
             Thread.Sleep(5);
     }
 
-    /// <summary>Events carry values up to 1,000 characters, so large --size values do not swamp the output.</summary>
-    private static string EventValue(string value) => value.Length <= 1000 ? value : value[..1000];
+    /// <summary>Events carry values up to this many characters, so large --size values do not swamp the output.</summary>
+    private const int MaxEventValueChars = 1000;
+
+    private static string EventValue(string value) => value.Length <= MaxEventValueChars ? value : value[..MaxEventValueChars];
+
+    /// <summary>The real length of a value the event shortened, null when it carries all of it.</summary>
+    private static int? ShortenedFrom(string value) => value.Length <= MaxEventValueChars ? null : value.Length;
 
     public void Dispose() => _stop.Dispose();
 }

@@ -6,7 +6,8 @@ namespace KafkaDemos.Producers;
 /// <summary>
 /// A live "sent / delivered / failed, msg/s" line on stderr, redrawn in place, for runs whose
 /// per-message lines are not on the screen: shown only in text mode when stderr is a terminal
-/// and stdout is redirected (demo produce -n 1000000 > out.txt). Status lines clear it first.
+/// and stdout is redirected (demo produce -n 1000000 > out.txt). Every status line clears it first,
+/// so it never mixes with them; data goes to stdout, never near it.
 /// </summary>
 public sealed class ProgressLine : IDisposable
 {
@@ -44,12 +45,14 @@ public sealed class ProgressLine : IDisposable
 
     private void Clear()
     {
-        lock (_lock)
-        {
-            if (!_drawn) return;
-            Console.Error.Write("\r\u001b[K");
-            _drawn = false;
-        }
+        lock (_lock) ClearLocked();
+    }
+
+    private void ClearLocked()
+    {
+        if (!_drawn) return;
+        Console.Error.Write("\r\u001b[K");
+        _drawn = false;
     }
 
     public void Dispose()
@@ -68,8 +71,19 @@ public sealed class ProgressLine : IDisposable
                 case DeliveredEvent: Interlocked.Increment(ref line._sent); Interlocked.Increment(ref line._delivered); break;
                 case DeliveryFailedEvent: Interlocked.Increment(ref line._failed); break;
             }
-            if (!e.IsPerMessage) line.Clear();
-            line._inner.Emit(e);
+            if (e.IsData)
+            {
+                // Data goes to stdout, which is redirected whenever this line is shown.
+                line._inner.Emit(e);
+                return;
+            }
+            // A status line shares stderr with the progress line: clear it and write under the
+            // same lock the redraw takes, so the two never interleave.
+            lock (line._lock)
+            {
+                line.ClearLocked();
+                line._inner.Emit(e);
+            }
         }
 
         public void Flush() => line._inner.Flush();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 
@@ -18,8 +19,7 @@ public static class ConsumerKit
         config.AutoCommitIntervalMs = 200;
         if (kafka.Kind == BrokerKind.Embedded)
         {
-            config.SessionTimeoutMs = 3000;
-            config.HeartbeatIntervalMs = 500;
+            EmbeddedGroupTiming.ApplyTo(config);
         }
         if (assignment is not null) config.Set("partition.assignment.strategy", assignment);
         return config;
@@ -27,7 +27,7 @@ public static class ConsumerKit
 
     /// <summary>The same settings as -X flags for a `demo consume` child process.</summary>
     public static string[] FastRebalanceArgs(KafkaFixture kafka) =>
-        kafka.Kind == BrokerKind.Embedded ? ["-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500"] : [];
+        kafka.Kind == BrokerKind.Embedded ? [.. EmbeddedGroupTiming.Properties.SelectMany(p => new[] { "-X", p })] : [];
 
     /// <summary>Produces records key=i, value=i for i in [from, from+count), record i to partition i % partitions.</summary>
     public static async Task ProduceAsync(KafkaFixture kafka, string topic, int count, int partitions, int from = 0)

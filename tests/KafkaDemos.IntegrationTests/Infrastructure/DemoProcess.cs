@@ -59,6 +59,17 @@ public sealed class DemoProcess : IAsyncDisposable
         return demo.Result(started.Elapsed);
     }
 
+    /// <summary>Like <see cref="RunAsync"/>, with standard input given as raw bytes (for input that is not valid text).</summary>
+    public static async Task<DemoResult> RunWithInputBytesAsync(IEnumerable<string> args, byte[] stdin, TimeSpan? timeout = null)
+    {
+        await using var demo = Start(args);
+        await demo._process.StandardInput.BaseStream.WriteAsync(stdin);
+        demo._process.StandardInput.Close();
+        var started = Stopwatch.StartNew();
+        await demo.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return demo.Result(started.Elapsed);
+    }
+
     private void OnStdout(string? line)
     {
         if (line is null) return;

@@ -8,7 +8,7 @@ namespace KafkaDemos.Cli.Output;
 /// </summary>
 /// <param name="name">The "event" field of the JSON line, e.g. "delivered".</param>
 /// <param name="isData">Data (records, delivery reports, tables) goes to stdout; status goes to stderr, as kcat does.</param>
-/// <param name="isPerMessage">One per message: text mode may sample these at high rates; JSON mode emits them all.</param>
+/// <param name="isPerMessage">One per message: writers may buffer these (JSON mode flushes only the others at once); none is ever left out.</param>
 public abstract record DemoEvent
 {
     protected DemoEvent(string name, bool isData = false, bool isPerMessage = false)

@@ -16,11 +16,14 @@ public sealed class JsonEventSink : IEventSink
     private readonly Stream _stream;
     private readonly Utf8JsonWriter _writer;
     private readonly Lock _lock = new();
+    private readonly Timer _flusher;
 
     public JsonEventSink(Stream stdout)
     {
         _stream = new BufferedStream(stdout, 64 * 1024);
         _writer = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        // Buffered per-message events still reach a reader (| jq) within 0.1 s when they come slowly.
+        _flusher = new Timer(_ => Flush(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     public void Emit(DemoEvent e)

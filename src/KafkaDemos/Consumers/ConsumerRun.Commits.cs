@@ -1,0 +1,145 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Consumers;
+
+/// <summary>
+/// The commit calls a strategy makes through its run, and the course's lines for their results:
+/// "# Committed offsets for: t-0 {offset=53}" and "# Failed to commit offsets: ...".
+/// </summary>
+public sealed partial class ConsumerRun
+{
+    /// <summary>
+    /// "Last processed offset + 1" of each partition that moved since this member's last commit:
+    /// every owned partition, or only <paramref name="partitions"/> (a revoke handler's).
+    /// </summary>
+    public List<TopicPartitionOffset> Processed(IEnumerable<TopicPartitionOffset>? partitions = null)
+    {
+        lock (_lock)
+        {
+            var which = partitions?.Select(p => p.TopicPartition).ToHashSet() ?? _assignment;
+            return _processed
+                .Where(p => which.Contains(p.Key))
+                .Where(p => !_committed.TryGetValue(p.Key, out long c) || c < p.Value)
+                .Select(p => new TopicPartitionOffset(p.Key, p.Value))
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Runs consumer.Commit() (the offsets consume() returned) and prints the course's
+    /// print_sync_commit_result lines; nothing happens when nothing was processed since the last commit.
+    /// </summary>
+    public void Commit(string how, Func<List<TopicPartitionOffset>> commit)
+    {
+        var tried = Processed();
+        if (tried.Count == 0) return;
+        Attempt(how, tried, () => Committed(how, commit()));
+    }
+
+    /// <summary>Runs consumer.Commit(offsets) for exactly <paramref name="offsets"/> and prints the result.</summary>
+    public void Commit(string how, IReadOnlyList<TopicPartitionOffset> offsets, Action commit)
+    {
+        if (offsets.Count == 0) return;
+        Attempt(how, offsets, () =>
+        {
+            commit();
+            Committed(how, offsets);
+        });
+    }
+
+    private const int CommitAttempts = 4;
+    private static readonly TimeSpan CommitRetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A coordinator in the middle of a rebalance answers a commit with REBALANCE_IN_PROGRESS
+    /// until every member has synced; the commit is still this member's to make, so it is tried
+    /// again a few times (about a second in all). If the rebalance outlasts that, nothing is lost:
+    /// the next owner resumes from the last committed offset and processes those records again.
+    /// </summary>
+    private void Attempt(string how, IReadOnlyList<TopicPartitionOffset> tried, Action commit)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                commit();
+                return;
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+            {
+                return;
+            }
+            catch (KafkaException e) when (IsRebalanceInProgress(e) && attempt < CommitAttempts)
+            {
+                _sink.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
+                Thread.Sleep(CommitRetryDelay);
+            }
+            catch (TopicPartitionOffsetException e)
+            {
+                // The exception's own error only says "some partitions failed": each result names its reason.
+                var refused = e.Results.Where(r => r.Error.IsError).ToList();
+                Committed(how, e.Results.Where(r => !r.Error.IsError).Select(r => r.TopicPartitionOffset).ToList());
+                Failed(how, refused.Count > 0 ? refused[0].Error : e.Error, refused.Select(r => r.TopicPartitionOffset).ToList());
+                return;
+            }
+            catch (KafkaException e)
+            {
+                Failed(how, e.Error, tried);
+                return;
+            }
+        }
+    }
+
+    private static bool IsRebalanceInProgress(KafkaException e) =>
+        e.Error.Code == ErrorCode.RebalanceInProgress
+        || (e is TopicPartitionOffsetException partial && partial.Results.Any(r => r.Error.Code == ErrorCode.RebalanceInProgress));
+
+    /// <summary>The course's on_commit=print_commit_result for librdkafka's background commits (auto, async).</summary>
+    public void BackgroundCommitted(CommittedOffsets result)
+    {
+        // "Nothing to commit" is how librdkafka says no offset moved since the last interval.
+        if (result.Error.Code == ErrorCode.Local_NoOffset) return;
+        if (result.Error.IsError)
+        {
+            var offsets = result.Offsets.Select(o => o.TopicPartitionOffset).ToList();
+            Failed("auto", result.Error, offsets.Count > 0 ? offsets : Processed());
+            return;
+        }
+        Committed("auto", result.Offsets.Where(o => !o.Error.IsError).Select(o => o.TopicPartitionOffset).ToList());
+        var failed = result.Offsets.Where(o => o.Error.IsError).ToList();
+        if (failed.Count > 0) Failed("auto", failed[0].Error, failed.Select(o => o.TopicPartitionOffset).ToList());
+    }
+
+    private void Committed(string how, IReadOnlyList<TopicPartitionOffset> offsets)
+    {
+        var moved = new List<PartitionOffset>();
+        lock (_lock)
+        {
+            foreach (var o in offsets.Where(o => o.Offset.Value >= 0))
+            {
+                if (_committed.TryGetValue(o.TopicPartition, out long c) && c == o.Offset.Value) continue;
+                _committed[o.TopicPartition] = o.Offset.Value;
+                moved.Add(PartitionOffset.From(o));
+            }
+        }
+        if (moved.Count > 0) Emit(new CommittedEvent(how, moved));
+    }
+
+    /// <summary>
+    /// A refused commit names the offsets it tried to commit. A refusal because the group is
+    /// rebalancing is normal Kafka behaviour and loses nothing (the next owner resumes from the
+    /// last committed offset), so it is counted apart and does not fail the run.
+    /// </summary>
+    private void Failed(string how, Error error, IReadOnlyList<TopicPartitionOffset> tried)
+    {
+        bool rebalancing = error.Code == ErrorCode.RebalanceInProgress;
+        lock (_lock)
+        {
+            if (rebalancing) _refusedWhileRebalancing++;
+            else _commitFailures++;
+        }
+        Emit(new CommitFailedEvent(how, error.Reason, tried.Select(PartitionOffset.From).ToList(),
+            rebalancing ? "the group is rebalancing: nothing is lost, the next owner resumes from the last committed offset and reads these records again" : null));
+    }
+}
