@@ -72,7 +72,7 @@ public sealed class ConsumerChapterTests
             next.TryGetValue(tp.Partition.Value, out long n) ? n : consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High)).ToList();
         consumer.Commit(offsets);
         consumer.Close();
-        return new ConsumeOutcome("sync", null, next.Values.Sum(), 0, 0, offsets.ToDictionary(o => $"{o.Topic}-{o.Partition.Value}", o => o.Offset.Value), [], TimeSpan.Zero, false, false);
+        return new ConsumeOutcome("sync", null, next.Values.Sum(), 0, 0, 0, offsets.ToDictionary(o => $"{o.Topic}-{o.Partition.Value}", o => o.Offset.Value), [], TimeSpan.Zero, false, false);
     }
 
 }
