@@ -11,7 +11,7 @@ public static class GroupsCommand
 {
     public static Command Create() => new("groups", "List and describe consumer groups, reset their offsets (kafka-consumer-groups)")
     {
-        List(), Describe(), ResetOffsets(),
+        List(), Describe(), ResetOffsets(), GroupWatchCommand.Create(),
     };
 
     private static Command List()

@@ -79,6 +79,7 @@ public sealed class ConsumerSession
     private readonly Dictionary<TopicPartition, long> _processed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
     private IConsumer<string?, string?>? _consumer;
+    private MemberStatusReporter? _status;
     private long _consumed;
     private long _skipped;
     private long _commitFailures;
@@ -115,6 +116,7 @@ public sealed class ConsumerSession
 
         var consumer = builder.Build();
         _consumer = consumer;
+        _status = MemberStatusReporter.Start(consumer, config, _options, _sink);
         try
         {
             consumer.Subscribe(_options.Topics);
@@ -160,6 +162,7 @@ public sealed class ConsumerSession
         finally
         {
             lock (_lock) _elapsed = _clock.Elapsed;
+            _status?.Dispose();
             consumer.Dispose();
         }
     }
@@ -224,6 +227,7 @@ public sealed class ConsumerSession
     {
         lock (_lock) _assignment.UnionWith(partitions);
         Emit(new AssignedEvent(ConsumerEvent.Names(partitions)));
+        _status?.Assigned(partitions);
     }
 
     private void OnRevoked(List<TopicPartition> partitions)
@@ -232,6 +236,7 @@ public sealed class ConsumerSession
         // The last moment this member may commit for these partitions.
         _hooks.OnRevoke?.Invoke(this, partitions);
         Forget(partitions);
+        _status?.Revoked(partitions);
     }
 
     private void OnLost(List<TopicPartition> partitions)
@@ -239,6 +244,7 @@ public sealed class ConsumerSession
         // Another member may already own them: committing now could move its offsets backwards.
         Emit(new LostEvent(ConsumerEvent.Names(partitions)));
         Forget(partitions);
+        _status?.Lost(partitions);
     }
 
     private void Forget(List<TopicPartition> partitions)
