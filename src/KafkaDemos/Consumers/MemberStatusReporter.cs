@@ -33,6 +33,9 @@ public sealed class MemberStatusReporter : IDisposable
     private readonly Func<string?> _memberId;
     private readonly Func<int?> _generation;
     private bool _told;
+    private bool _closed;
+    private string _lastMemberId = "";
+    private int? _lastGeneration;
     private long _consumed;
     private long _sent;
     private long _failed;
@@ -106,18 +109,23 @@ public sealed class MemberStatusReporter : IDisposable
         {
             if (_disposed) return;
             change ??= _told ? "heartbeat" : "joining";
+            AskConsumer(() =>
+            {
+                _lastMemberId = _memberId() ?? _lastMemberId;
+                _lastGeneration = _generation() ?? _lastGeneration;
+            });
             report = new MemberStatusReport
             {
                 Group = _group,
                 Instance = _instance,
-                MemberId = _memberId() ?? "",
+                MemberId = _lastMemberId,
                 ClientId = _clientId,
                 Name = _options.Member,
                 Pid = Environment.ProcessId,
                 Host = Environment.MachineName,
                 Protocol = _protocol,
                 Assignor = _assignor,
-                Generation = _generation(),
+                Generation = _lastGeneration,
                 Change = change,
                 Topics = _options.Topics,
                 Partitions = Positions(),
@@ -142,8 +150,8 @@ public sealed class MemberStatusReporter : IDisposable
         var result = new List<ReportedPartition>();
         foreach (var p in _owned.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value))
         {
-            var offset = _position(p);
-            long? position = offset.Value >= 0 ? offset.Value : null;
+            long? position = null;
+            AskConsumer(() => position = _position(p) is { Value: >= 0 } o ? o.Value : null);
             if (position is long now)
             {
                 if (_lastPosition.TryGetValue(p, out long before) && now > before) _consumed += now - before;
@@ -152,6 +160,27 @@ public sealed class MemberStatusReporter : IDisposable
             result.Add(new ReportedPartition(p.Topic, p.Partition.Value, position));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Asks the consumer, unless it has closed: after Close() (a clean stop, before this reporter is
+    /// disposed) its handle is gone, and the last answers stand.
+    /// </summary>
+    private void AskConsumer(Action ask)
+    {
+        if (_closed) return;
+        try
+        {
+            ask();
+        }
+        catch (ObjectDisposedException)
+        {
+            _closed = true;
+        }
+        catch (KafkaException)
+        {
+            // No answer this time (the consumer is leaving): the last one stands.
+        }
     }
 
     private void OnDelivery(DeliveryReport<string, byte[]> report)
