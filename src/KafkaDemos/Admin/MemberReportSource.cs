@@ -25,6 +25,7 @@ public sealed class MemberReportSource : IGroupSource
     private readonly List<RebalanceEvent> _completed = [];
     private IReadOnlyList<string> _partitions = [];
     private bool _primed;
+    private DateTime _newest = DateTime.MinValue;
 
     public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, IEventSink sink)
     {
@@ -76,16 +77,27 @@ public sealed class MemberReportSource : IGroupSource
             if (record?.Message is null || record.IsPartitionEOF) continue;
             if (MemberStatusReport.Parse(record.Message.Value) is not { } report || report.Group != _group) continue;
             _members[report.Instance] = report;
+            if (report.Time > _newest) _newest = report.Time;
             if (_primed) Observe(report.Time);
         }
         cancel.ThrowIfCancellationRequested();
-        var now = DateTime.UtcNow;
-        // Stale members drop out of the picture: observe that too, at the moment it became visible.
+        // Silence means a member stopped only once every report written so far has been read: a watcher
+        // that fell behind (a busy machine) judges by the newest report it has, so nobody looks stale
+        // merely because their reports are still in flight.
+        var now = CaughtUp() ? DateTime.UtcNow : _newest;
         if (_primed) Observe(now);
         _primed = true;
         var picture = Picture(now);
         _completed.Clear();
         return Task.FromResult(picture);
+    }
+
+    private bool CaughtUp()
+    {
+        var partition = new TopicPartition(_topic, 0);
+        long end = _consumer.GetWatermarkOffsets(partition).High.Value;
+        long position = _consumer.Position(partition).Value;
+        return end < 0 || position < 0 || position >= end;
     }
 
     private IEnumerable<MemberStatusReport> Live(DateTime now) =>
