@@ -85,7 +85,8 @@ public sealed class MemberReportSource : IGroupSource
         // that fell behind (a busy machine) judges by the newest report it has, so nobody looks stale
         // merely because their reports are still in flight.
         var now = CaughtUp() ? DateTime.UtcNow : _newest;
-        if (_primed) Observe(now);
+        // The first refresh's picture is where the timeline starts; later ones notice members gone silent.
+        Observe(now);
         _primed = true;
         var picture = Picture(now);
         _completed.Clear();
