@@ -126,6 +126,10 @@ public static class GroupWatchCommand
 
         public async Task RunAsync(int? limit)
         {
+            // The named topics' partitions are known from the first refresh on; the members' topics join them as they report.
+            var topics = named.Distinct().Order(StringComparer.Ordinal).ToList();
+            _partitions = WatchConsumer.Partitions(consumer, topics);
+            _topicKey = string.Join(",", topics);
             if (!_live)
             {
                 while (limit is null || Refreshes < limit) Show(await NextAsync());

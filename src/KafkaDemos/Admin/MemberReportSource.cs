@@ -25,6 +25,7 @@ public sealed class MemberReportSource : IGroupSource
     private readonly List<RebalanceEvent> _completed = [];
     private IReadOnlyList<string> _partitions = [];
     private bool _primed;
+    private int _unprimedRefreshes;
     private DateTime _newest = DateTime.MinValue;
 
     public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, IEventSink sink)
@@ -85,13 +86,21 @@ public sealed class MemberReportSource : IGroupSource
         // that fell behind (a busy machine) judges by the newest report it has, so nobody looks stale
         // merely because their reports are still in flight.
         var now = CaughtUp() ? DateTime.UtcNow : _newest;
-        // The first refresh's picture is where the timeline starts; later ones notice members gone silent.
-        Observe(now);
-        _primed = true;
+        // The first full picture (every partition of the members' topics known) is where the timeline
+        // starts; later refreshes notice members gone silent.
+        if (_primed || ++_unprimedRefreshes > 3 || Complete(now))
+        {
+            Observe(now);
+            _primed = true;
+        }
         var picture = Picture(now);
         _completed.Clear();
         return Task.FromResult(picture);
     }
+
+    /// <summary>True when the partitions of every topic the live members subscribe to are known.</summary>
+    private bool Complete(DateTime now) =>
+        Live(now).SelectMany(m => m.Topics).Distinct().All(t => _partitions.Any(p => p.StartsWith(t + "-", StringComparison.Ordinal) && IsPartitionOf(p, t)));
 
     private bool CaughtUp()
     {
