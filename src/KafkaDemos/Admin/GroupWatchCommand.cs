@@ -72,7 +72,7 @@ public static class GroupWatchCommand
 
         command.SetDemoAction(async ctx =>
         {
-            string id = WatchConsumer.RequireGroup(ctx.Parse.GetValue(group));
+            string id = GroupsCommand.RequireGroup(ctx.Parse.GetValue(group));
             string[] named = ctx.Get(topics) ?? [];
             if (named.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--topic '' is empty: name a topic");
             if (ctx.Get(refreshes) is int n && n < 1) throw new UsageException($"--refreshes {n} must be at least 1");

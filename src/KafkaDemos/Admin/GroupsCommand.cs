@@ -179,7 +179,7 @@ public static class GroupsCommand
         return command;
     }
 
-    private static string RequireGroup(string? group) =>
+    internal static string RequireGroup(string? group) =>
         string.IsNullOrWhiteSpace(group) ? throw new UsageException($"GROUP '{group}' is empty: name a consumer group") : group;
 
     /// <summary>Every partition of the named topics (each must exist), or of every topic but the internal ones.</summary>

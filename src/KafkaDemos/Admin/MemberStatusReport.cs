@@ -12,7 +12,7 @@ namespace KafkaDemos.Admin;
 public sealed record MemberStatusReport
 {
     /// <summary>The topic every member reports to unless --status-topic names another.</summary>
-    public const string DefaultTopic = "_demo.member-status";
+    public const string DefaultTopic = "__demo.member-status";
 
     /// <summary>Members repeat their state this often, so a new watcher learns it within a second.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);

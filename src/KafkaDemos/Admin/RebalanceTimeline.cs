@@ -73,8 +73,7 @@ public sealed class RebalanceTimeline(string group, int keep = 5)
 
     private static PartitionMove Move(string partition, PartitionOwner? from, PartitionOwner? to)
     {
-        int dash = partition.LastIndexOf('-');
-        return new PartitionMove(partition[..dash], int.Parse(partition[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture),
-            from?.MemberId, to?.MemberId, from?.ClientId, to?.ClientId);
+        var tp = WatchConsumer.Parse(partition);
+        return new PartitionMove(tp.Topic, tp.Partition.Value, from?.MemberId, to?.MemberId, from?.ClientId, to?.ClientId);
     }
 }

@@ -92,8 +92,4 @@ public static class WatchConsumer
         int dash = partition.LastIndexOf('-');
         return new TopicPartition(partition[..dash], int.Parse(partition[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
-
-    /// <summary>Refuses a group id that names nothing.</summary>
-    public static string RequireGroup(string? group) =>
-        string.IsNullOrWhiteSpace(group) ? throw new UsageException($"GROUP '{group}' is empty: name a consumer group") : group;
 }
