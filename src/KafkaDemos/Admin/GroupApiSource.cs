@@ -26,12 +26,21 @@ public sealed class GroupApiSource(AdminClientConfig config, string group, IEven
     public async Task<GroupPicture> ReadAsync(IReadOnlyList<string> partitions, TimeSpan budget, CancellationToken cancel)
     {
         var started = DateTime.UtcNow;
-        var described = await _admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = RequestTimeout })
-            .WaitAsync(RequestTimeout + TimeSpan.FromSeconds(1), cancel);
-        var description = described.ConsumerGroupDescriptions.Single();
-        var offsets = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, null)],
-                new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout })
-            .WaitAsync(RequestTimeout + TimeSpan.FromSeconds(1), cancel);
+        ConsumerGroupDescription description;
+        List<ListConsumerGroupOffsetsResult> offsets;
+        try
+        {
+            var described = await _admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = RequestTimeout })
+                .WaitAsync(RequestTimeout + TimeSpan.FromSeconds(1), cancel);
+            description = described.ConsumerGroupDescriptions.Single();
+            offsets = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, null)],
+                    new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout })
+                .WaitAsync(RequestTimeout + TimeSpan.FromSeconds(1), cancel);
+        }
+        catch (TimeoutException e)
+        {
+            throw new Cli.DemoException($"The broker did not describe group '{group}' within {RequestTimeout.TotalSeconds + 1:0} s; is it still up?", Cli.ExitCodes.Failed, e);
+        }
         var committed = offsets.SelectMany(o => o.Partitions)
             .Where(p => p.Offset.Value >= 0)
             .ToDictionary(p => $"{p.Topic}-{p.Partition.Value}", p => p.Offset.Value);
@@ -61,7 +70,7 @@ public sealed class GroupApiSource(AdminClientConfig config, string group, IEven
         // Spend the rest of the refresh waiting, so the view refreshes about once a second.
         var rest = budget - (DateTime.UtcNow - started);
         if (rest > TimeSpan.Zero) await Task.Delay(rest, cancel);
-        return new GroupPicture(description.State.ToString(), protocol,
+        return new GroupPicture(now, description.State.ToString(), protocol,
             string.IsNullOrEmpty(description.PartitionAssignor) ? null : description.PartitionAssignor, null, members,
             owners.Where(o => o.Value.Count == 1).ToDictionary(o => o.Key, o => o.Value[0]), topics,
             new Dictionary<string, long>(), committed, completed is null ? [] : [completed]);

@@ -1,10 +1,12 @@
 namespace KafkaDemos.Admin;
 
 /// <summary>
-/// What a source says about the watched group at one refresh: who owns what, the group's state,
+/// What a source says about the watched group at one refresh (as of <c>Time</c>, the moment its
+/// rebalance timeline last looked): who owns what, the group's state,
 /// protocol, assignor and generation, and the rebalances it saw complete since the previous refresh.
 /// </summary>
 public sealed record GroupPicture(
+    DateTime Time,
     string State,
     string? Protocol,
     string? Assignor,

@@ -160,7 +160,7 @@ public static class GroupWatchCommand
             var shown = _partitions.Union(picture.Owners.Keys).OrderBy(p => WatchConsumer.Parse(p).Topic, StringComparer.Ordinal)
                 .ThenBy(p => WatchConsumer.Parse(p).Partition.Value).ToList();
             var ends = WatchConsumer.Ends(consumer, shown);
-            var now = DateTime.UtcNow;
+            var now = picture.Time;
             var rows = shown.Select(p =>
             {
                 var owner = picture.Owners.GetValueOrDefault(p);

@@ -166,7 +166,7 @@ public sealed class MemberReportSource : IGroupSource
             .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Max(p => p.Position!.Value));
         var topics = live.SelectMany(m => m.Topics).Distinct().Order(StringComparer.Ordinal).ToList();
         var committed = WatchConsumer.Committed(_consumer, _partitions);
-        return new GroupPicture(state, Agreed(live.Select(m => m.Protocol)), Agreed(live.Select(m => m.Assignor)),
+        return new GroupPicture(now, state, Agreed(live.Select(m => m.Protocol)), Agreed(live.Select(m => m.Assignor)),
             live.Max(m => m.Generation), members, single, topics, positions, committed, _completed.ToList());
     }
 
