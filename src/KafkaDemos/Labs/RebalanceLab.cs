@@ -21,6 +21,7 @@ public static class RebalanceLab
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(15);
 
     public static Command Create(Option<bool> embedded)
     {
@@ -58,7 +59,8 @@ public static class RebalanceLab
             the partitions that stay); both runs them under each protocol and prints the comparison.
             On the embedded broker both protocols get a 3 s session and 500 ms heartbeats (the consumer
             protocol's are set on the broker). With --processes each member is `demo consume`, so
-            `demo groups watch GROUP` in another terminal shows the group live.
+            `demo groups watch GROUP` in another terminal shows the group live; the lab runs one itself and
+            checks at every step that it shows each partition's owner as the members printed it.
             Uses the configured broker if it answers, otherwise (or with --embedded) the embedded broker.
             Exits 0 only if every check held.
 
@@ -172,6 +174,7 @@ public static class RebalanceLab
         private readonly List<CheckEvent> _checks = [];
         private readonly bool _consumerProtocol = classicStrategy is null;
         private readonly bool _cooperative = classicStrategy is null or "cooperative-sticky";
+        private LabGroupWatch? _watch;
         private string _topic = "";
         private string _group = "";
         private ConsumerConfig _consumerConfig = new();
@@ -218,7 +221,13 @@ public static class RebalanceLab
                      (_consumerProtocol ? $"the broker assigns ({Strategy}), " : $"partition.assignment.strategy={classicStrategy}, ") +
                      $"{memberCount} consumers {(asProcesses ? "as child processes (demo consume -o json)" : "in this process")}.");
             if (broker.Embedded is not null) ctx.Info($"Group timing: {LabGroupTiming.Note}.");
-            if (asProcesses) ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
+            if (asProcesses)
+            {
+                // The members are `demo consume` processes that report their assignments, so `demo groups watch`
+                // can show the group; the lab runs one too and checks at every step that it shows what the members printed.
+                ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
+                _watch = new LabGroupWatch(DemoExecutable.StartInfo(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]));
+            }
 
             // A slow producer, so the members have records to read while partitions move.
             using var feeding = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
@@ -254,6 +263,7 @@ public static class RebalanceLab
                 foreach (var member in _live) await member.DisposeAsync();
                 await feeding.CancelAsync();
                 await feed;
+                if (_watch is not null) await _watch.DisposeAsync();
             }
 
             Report(clock.Elapsed);
@@ -281,13 +291,27 @@ public static class RebalanceLab
             List<string> args = ["consume", "--commit", SyncCommitConsumer.Name, "--topic", _topic, "--group", _group,
                 "--group-protocol", Protocol, "-b", broker.BootstrapServers, "-o", "json", "-X", $"client.id={name}"];
             if (classicStrategy is not null) args.AddRange(["--assignment-strategy", classicStrategy]);
-            foreach (string file in ctx.Get(GlobalOptions.Config) ?? []) args.AddRange(["--config", file]);
-            foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
+            args.AddRange(PassedThrough());
             if (broker.Embedded is not null && !_consumerProtocol)
                 foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
             var member = new ChildProcessMember(name, args, sink);
             ctx.Info($"Started {name} as process {member.ProcessId}.");
             return member;
+        }
+
+        /// <summary>The lab's own --config files and -X properties, for its child processes.</summary>
+        private IEnumerable<string> PassedThrough()
+        {
+            foreach (string file in ctx.Get(GlobalOptions.Config) ?? [])
+            {
+                yield return "--config";
+                yield return file;
+            }
+            foreach (string property in ctx.Get(GlobalOptions.Property) ?? [])
+            {
+                yield return "-X";
+                yield return property;
+            }
         }
 
         /// <summary>Makes one change, waits for the group to settle, then prints and checks the assignment.</summary>
@@ -326,6 +350,12 @@ public static class RebalanceLab
                     Check($"{_live.Count - partitionCount} member(s) beyond {partitionCount} partitions idle, given []", idle.Count == _live.Count - partitionCount, string.Join(", ", idle));
             }
             Check("the group settled", settled is not null, settled is null ? $"waited {SettleTimeout.TotalSeconds:0} s" : "");
+            if (_watch is not null)
+            {
+                var printed = _live.ToDictionary(m => m.Name, m => _board.Partitions(m.Name));
+                var (agrees, shown) = await _watch.AgreesAsync(printed, WatchTimeout);
+                Check("groups watch shows each partition's owner as its member printed it", agrees, agrees ? "" : $"watch showed {shown}");
+            }
             _steps.Add(new StepResult(step, change, _live.Count, settled, _live.Count == 0 || oneOwner, idle.Count == 0 ? "-" : string.Join(", ", idle), paused, twice));
             ctx.Output.Emit(new LabRowEvent(Name,
             [

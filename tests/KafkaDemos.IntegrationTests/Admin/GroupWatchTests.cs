@@ -107,6 +107,26 @@ public sealed class GroupWatchTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task The_lab_check_on_the_watch_holds_for_the_members_own_assignment_and_fails_for_a_swapped_one()
+    {
+        await using var run = await GroupRun.StartAsync(kafka, "classic");
+        await using var labWatch = new KafkaDemos.Labs.LabGroupWatch(
+            DemoProcess.StartInfo(kafka.DemoArgs("groups", "watch", run.Group, "--topic", run.Topic, "--status-topic", run.Status, "-o", "json")));
+        run.AddMember();
+        run.AddMember();
+        await run.WaitForAgreementAsync();
+        var printed = run.Printed().ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value);
+
+        var (agrees, _) = await labWatch.AgreesAsync(printed, TimeSpan.FromSeconds(30));
+        var swapped = new Dictionary<string, IReadOnlySet<string>> { ["member-1"] = printed["member-2"], ["member-2"] = printed["member-1"] };
+        var (wrong, shown) = await labWatch.AgreesAsync(swapped, TimeSpan.FromSeconds(5));
+
+        Assert.True(agrees);
+        Assert.False(wrong);
+        Assert.Contains("member-1", shown);
+    }
+
+    [Fact]
     public async Task Ctrl_c_leaves_at_once_with_exit_0()
     {
         await using var run = await GroupRun.StartAsync(kafka, "classic");

@@ -37,6 +37,10 @@ public sealed class RebalanceLabTests(KafkaFixture kafka)
         AssertEveryStepSettled(rows, partitions: 1);
         Assert.Single(rows[1].GetProperty("idle").EnumerateArray());
         Assert.True(result.Summary.GetProperty("processes").GetBoolean());
+        // Members as processes report their assignments: the lab's own `groups watch` agreed at every step.
+        var watched = result.OfEvent("check").Where(c => c.GetProperty("what").GetString()!.StartsWith("groups watch shows")).ToList();
+        Assert.Equal(rows.Count, watched.Count);
+        Assert.All(watched, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
     }
 
     [Fact]
