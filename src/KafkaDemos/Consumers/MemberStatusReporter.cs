@@ -10,7 +10,7 @@ namespace KafkaDemos.Consumers;
 /// once when it starts, from each of the assigned, revoked and lost handlers (called on the
 /// consumer's thread, so the report says what the member was just told), and every second after
 /// that with its positions. A clean stop reports "left"; a crash on purpose reports nothing, as a
-/// killed process would. Reports that fail are counted and said, never retried in the consumer's way.
+/// killed process would. Reports that fail are counted and said; they never hold the consumer up.
 /// </summary>
 public sealed class MemberStatusReporter : IDisposable
 {
@@ -57,6 +57,8 @@ public sealed class MemberStatusReporter : IDisposable
         _assignor = _protocol == GroupProtocolSettings.Consumer
             ? config.Get("group.remote.assignor") ?? GroupProtocolSettings.DefaultRemoteAssignor
             : config.Get("partition.assignment.strategy") ?? "range,roundrobin";
+        // The status producer's own log lines (the consumer-only properties it ignores, reconnects) would
+        // only repeat the consumer's; what matters, a report that failed, comes back as a delivery report.
         _producer = new ProducerBuilder<string, byte[]>(ProducerSettings(config))
             .SetLogHandler((_, _) => { })
             .SetErrorHandler((_, _) => { })
@@ -101,10 +103,12 @@ public sealed class MemberStatusReporter : IDisposable
         Send(change);
     }
 
-    /// <summary>Sends the member's state; a null change is the heartbeat ("joining" until the group has told it anything).</summary>
+    /// <summary>
+    /// Sends the member's state; a null change is the heartbeat ("joining" until the group has told it
+    /// anything). All under the lock, so nothing is sent once <see cref="Dispose"/> has begun to flush.
+    /// </summary>
     private void Send(string? change)
     {
-        MemberStatusReport report;
         lock (_lock)
         {
             if (_disposed) return;
@@ -114,7 +118,7 @@ public sealed class MemberStatusReporter : IDisposable
                 _lastMemberId = _memberId() ?? _lastMemberId;
                 _lastGeneration = _generation() ?? _lastGeneration;
             });
-            report = new MemberStatusReport
+            var report = new MemberStatusReport
             {
                 Group = _group,
                 Instance = _instance,
@@ -132,15 +136,16 @@ public sealed class MemberStatusReporter : IDisposable
                 Consumed = _consumed,
                 Time = DateTime.UtcNow,
             };
-        }
-        try
-        {
-            _producer.Produce(_target, new Message<string, byte[]> { Key = _instance, Value = report.ToJson() }, OnDelivery);
-            Interlocked.Increment(ref _sent);
-        }
-        catch (ProduceException<string, byte[]> e)
-        {
-            Failed(e.Error.Reason);
+            try
+            {
+                // Produce() only queues the record: it never waits for the broker.
+                _producer.Produce(_target, new Message<string, byte[]> { Key = _instance, Value = report.ToJson() }, OnDelivery);
+                _sent++;
+            }
+            catch (ProduceException<string, byte[]> e)
+            {
+                Failed(e.Error.Reason);
+            }
         }
     }
 
@@ -211,7 +216,7 @@ public sealed class MemberStatusReporter : IDisposable
         int pending = _producer.Flush(FlushTimeout);
         long failed = Interlocked.Read(ref _failed) + pending;
         if (failed > 0)
-            _sink.Emit(new WarningEvent($"{Who}{failed} of {Interlocked.Read(ref _sent)} status report(s) to {_target.Topic} were not delivered"));
+            _sink.Emit(new WarningEvent($"{Who}{failed} of {_sent} status report(s) to {_target.Topic} were not delivered"));
         _producer.Dispose();
     }
 
