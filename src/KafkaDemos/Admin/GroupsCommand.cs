@@ -11,7 +11,7 @@ public static class GroupsCommand
 {
     public static Command Create() => new("groups", "List and describe consumer groups, reset their offsets (kafka-consumer-groups)")
     {
-        List(), Describe(), ResetOffsets(),
+        List(), Describe(), ResetOffsets(), GroupWatchCommand.Create(),
     };
 
     private static Command List()
@@ -179,7 +179,7 @@ public static class GroupsCommand
         return command;
     }
 
-    private static string RequireGroup(string? group) =>
+    internal static string RequireGroup(string? group) =>
         string.IsNullOrWhiteSpace(group) ? throw new UsageException($"GROUP '{group}' is empty: name a consumer group") : group;
 
     /// <summary>Every partition of the named topics (each must exist), or of every topic but the internal ones.</summary>

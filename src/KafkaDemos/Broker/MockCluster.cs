@@ -63,6 +63,17 @@ public sealed unsafe class MockCluster : IDisposable
     public void SetInitialRebalanceDelay(TimeSpan delay) =>
         MockClusterNative.GroupInitialRebalanceDelayMs(Cluster, (int)delay.TotalMilliseconds);
 
+    /// <summary>
+    /// Session timeout and heartbeat interval the coordinator gives members of KIP-848 consumer groups
+    /// (group.protocol=consumer), the broker-side group.consumer.session.timeout.ms and
+    /// group.consumer.heartbeat.interval.ms.
+    /// </summary>
+    public void SetConsumerGroupTiming(TimeSpan session, TimeSpan heartbeat)
+    {
+        MockClusterNative.GroupConsumerSessionTimeoutMs(Cluster, (int)session.TotalMilliseconds);
+        MockClusterNative.GroupConsumerHeartbeatIntervalMs(Cluster, (int)heartbeat.TotalMilliseconds);
+    }
+
     /// <summary>The next <paramref name="errors"/>.Length requests of <paramref name="apiKey"/> fail with these codes, in order.</summary>
     public void PushRequestErrors(short apiKey, params Confluent.Kafka.ErrorCode[] errors) =>
         MockClusterNative.PushRequestErrorsArray(Cluster, apiKey, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());

@@ -45,6 +45,19 @@ public static class ConsumeCommand
         var processDelay = DurationOption.Create("--process-delay", "Simulated work per record, e.g. 500ms or 2s, so a rebalance can arrive mid-batch");
         var assignment = new Option<string>("--assignment-strategy") { Description = "Partition assignment strategy (partition.assignment.strategy)", HelpName = "range|roundrobin|cooperative-sticky" };
         assignment.AcceptOnlyFromAmong("range", "roundrobin", "cooperative-sticky");
+        var groupProtocol = new Option<string>("--group-protocol")
+        {
+            Description = "Rebalance protocol (group.protocol): classic (the course's, default) or consumer (KIP-848: the broker assigns, incrementally)",
+            HelpName = "classic|consumer",
+        };
+        groupProtocol.AcceptOnlyFromAmong(GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer);
+        var statusTopic = new Option<string>("--status-topic")
+        {
+            Description = $"Topic on which this member reports its assignment for `demo groups watch` (default {MemberStatusReport.DefaultTopic})",
+            DefaultValueFactory = _ => MemberStatusReport.DefaultTopic,
+            HelpName = "NAME",
+        };
+        var noStatus = new Option<bool>("--no-status-report") { Description = "Do not report this member's assignment on the status topic" };
         var commitEvery = new Option<int>("--commit-every")
         {
             Description = "Records per commit for sync and specified",
@@ -78,7 +91,18 @@ public static class ConsumeCommand
             --exit-at-end it is an error (exit 2). A commit refused because the group is rebalancing is
             explained and counted but does not fail the run: the next owner resumes from the last committed
             offset and reads those records again. Every record is printed. Run it in several terminals
-            with the same --group to watch partitions move between them.
+            with the same --group to watch partitions move between them, and `demo groups watch GROUP` in
+            another to see the whole group at once: each member reports its assignment on a small status
+            topic (--status-topic, off with --no-status-report), which watch reads where the broker cannot
+            describe the group's members.
+
+            Group protocol (--group-protocol):
+              classic    the course's: members join, a leader assigns with partition.assignment.strategy.
+              consumer   KIP-848 (Apache Kafka 4.0+, and the embedded broker): the broker assigns (its
+                         group.remote.assignor, uniform by default) and moves partitions one at a time
+                         while the others keep consuming. partition.assignment.strategy, session.timeout.ms
+                         and heartbeat.interval.ms are the broker's there: given as a flag or variable they
+                         are refused (exit 2); from the defaults or appsettings.json they are left out.
 
             {{ExitCodes.HelpText}}
             Exit 1 here: a commit failed for another reason, or the stop did not finish within its bound.
@@ -89,9 +113,11 @@ public static class ConsumeCommand
               demo consume --commit rebalance --process-delay 1s --assignment-strategy cooperative-sticky
               demo consume --commit specified --commit-every 5 --max-messages 20
               demo consume --json --topic orders --exit-at-end -o json
+              demo consume --group-protocol consumer --group tdea
             """)
         {
             commit, topics, group, offsetReset, fromBeginning, maxMessages, exitAtEnd, json, processDelay, assignment, commitEvery,
+            groupProtocol, statusTopic, noStatus,
         };
 
         command.SetDemoAction(async ctx =>
@@ -112,8 +138,12 @@ public static class ConsumeCommand
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"),
                 ctx.Get(fromBeginning) ? new FlagSetting(ConfigSections.Consumer, "auto.offset.reset", "earliest", "--from-beginning") : null,
-                ctx.Flag(assignment, ConfigSections.Consumer, "partition.assignment.strategy"));
-            var consumerConfig = config.ConsumerConfig();
+                ctx.Flag(assignment, ConfigSections.Consumer, "partition.assignment.strategy"),
+                ctx.Flag(groupProtocol, ConfigSections.Consumer, "group.protocol"));
+            var protocolNotes = new List<string>();
+            var consumerConfig = GroupProtocolSettings.Apply(config, config.ConsumerConfig(), protocolNotes);
+            protocolNotes.ForEach(ctx.Info);
+            if (string.IsNullOrWhiteSpace(ctx.Get(statusTopic))) throw new UsageException($"--status-topic '{ctx.Get(statusTopic)}' is empty: name a topic, or give --no-status-report");
             if (string.IsNullOrWhiteSpace(consumerConfig.GroupId))
                 throw new UsageException($"group.id '{consumerConfig.GroupId}' is empty (from {config.Client(ClientKind.Consumer)["group.id"].Source}): name a consumer group with --group");
             var metadata = BrokerPreflight.Check(config);
@@ -134,9 +164,11 @@ public static class ConsumeCommand
                 Json = ctx.Get(json),
                 ProcessDelay = delay,
                 CommitEvery = every,
+                StatusTopic = ctx.Get(noStatus) ? null : ctx.Get(statusTopic),
             };
             ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' with --commit {strategy} " +
-                     $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}); Ctrl+C stops.");
+                     $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}, " +
+                     $"group.protocol={GroupProtocolSettings.Of(consumerConfig)}); Ctrl+C stops.");
 
             var outcome = await Strategies[strategy](consumerConfig, options, ctx.Output, ctx.Cancellation);
             ctx.Output.Emit(outcome.ToSummary());

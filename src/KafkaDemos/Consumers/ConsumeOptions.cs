@@ -26,6 +26,9 @@ public sealed record ConsumeOptions
     /// <summary>Records per commit for the strategies that commit in batches (sync, specified).</summary>
     public int CommitEvery { get; init; } = DefaultCommitEvery;
 
+    /// <summary>Topic on which the member reports its assignment for `demo groups watch`; null: no reports.</summary>
+    public string? StatusTopic { get; init; }
+
     /// <summary>Bound of the clean stop (commit and Close) after the stop token fires.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -20,6 +20,7 @@ public sealed partial class ConsumerRun
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(250);
 
     private readonly string _strategy;
+    private readonly ConsumerConfig _config;
     private readonly ConsumeOptions _options;
     private readonly IEventSink _sink;
     private readonly CancellationToken _stop;
@@ -37,10 +38,12 @@ public sealed partial class ConsumerRun
     private bool _crashed;
     private bool _abandoned;
     private TimeSpan? _elapsed;
+    private MemberStatusReporter? _status;
 
-    private ConsumerRun(string strategy, ConsumeOptions options, IEventSink sink, CancellationToken stop)
+    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
     {
         _strategy = strategy;
+        _config = config;
         _options = options;
         _sink = sink;
         _stop = stop;
@@ -61,7 +64,7 @@ public sealed partial class ConsumerRun
         if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);
-        var run = new ConsumerRun(strategy, options, sink, either.Token);
+        var run = new ConsumerRun(strategy, config, options, sink, either.Token);
         var loop = Task.Factory.StartNew(() => run.Execute(program), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
@@ -95,14 +98,23 @@ public sealed partial class ConsumerRun
         finally
         {
             lock (_lock) _elapsed = _clock.Elapsed;
+            _status?.Dispose();
         }
     }
 
-    /// <summary>The client's logs and errors go to the event stream (the course's error_cb); then the consumer is built.</summary>
-    public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder) => builder
-        .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
-        .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))
-        .Build();
+    /// <summary>
+    /// The client's logs and errors go to the event stream (the course's error_cb); then the
+    /// consumer is built, and its member starts reporting its assignment for `demo groups watch`.
+    /// </summary>
+    public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder)
+    {
+        var consumer = builder
+            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
+            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))
+            .Build();
+        _status = MemberStatusReporter.Start(consumer, _config, _options, _sink);
+        return consumer;
+    }
 
     /// <summary>The loop goes on until Ctrl+C, a crash, --max-messages, or (--exit-at-end) every owned partition is at its end.</summary>
     public bool KeepGoing
@@ -214,6 +226,7 @@ public sealed partial class ConsumerRun
             foreach (var p in list) _processed.Remove(p);
         }
         Emit(new AssignedEvent(ConsumerEvent.Names(list)));
+        _status?.Assigned(list);
     }
 
     /// <summary>
@@ -221,12 +234,12 @@ public sealed partial class ConsumerRun
     /// processed offsets stay readable through <see cref="Processed"/> for a commit in the same
     /// handler, but no later commit includes them.
     /// </summary>
-    public void Revoked(IEnumerable<TopicPartitionOffset> partitions) => LetGo(partitions, p => new RevokedEvent(p));
+    public void Revoked(IEnumerable<TopicPartitionOffset> partitions) => _status?.Revoked(LetGo(partitions, p => new RevokedEvent(p)));
 
     /// <summary>Ownership lost without a revoke (the member fell out of the group): another member may own them already, so nothing is committed for them.</summary>
-    public void Lost(IEnumerable<TopicPartitionOffset> partitions) => LetGo(partitions, p => new LostEvent(p));
+    public void Lost(IEnumerable<TopicPartitionOffset> partitions) => _status?.Lost(LetGo(partitions, p => new LostEvent(p)));
 
-    private void LetGo(IEnumerable<TopicPartitionOffset> partitions, Func<IReadOnlyList<string>, ConsumerEvent> line)
+    private List<TopicPartition> LetGo(IEnumerable<TopicPartitionOffset> partitions, Func<IReadOnlyList<string>, ConsumerEvent> line)
     {
         var list = partitions.Select(p => p.TopicPartition).ToList();
         Emit(line(ConsumerEvent.Names(list)));
@@ -235,6 +248,7 @@ public sealed partial class ConsumerRun
             _assignment.ExceptWith(list);
             _atEnd.ExceptWith(list);
         }
+        return list;
     }
 
     private void Emit(ConsumerEvent e) => _sink.Emit(e with { Member = _options.Member });

@@ -21,6 +21,14 @@ public static class LabGroupTiming
     /// <summary>The client properties that apply them (for a child process's -X flags).</summary>
     public static IReadOnlyList<string> Properties => EmbeddedGroupTiming.Properties;
 
+    /// <summary>
+    /// The same timing for KIP-848's consumer protocol, where the broker owns it: on the embedded
+    /// broker its coordinator gives members a session of <see cref="SessionTimeoutMs"/> and asks for a
+    /// heartbeat every <see cref="HeartbeatIntervalMs"/>, so both protocols are measured alike.
+    /// </summary>
+    public static void ApplyToConsumerGroups(LabBroker broker) =>
+        broker.Embedded?.Cluster.SetConsumerGroupTiming(TimeSpan.FromMilliseconds(SessionTimeoutMs), TimeSpan.FromMilliseconds(HeartbeatIntervalMs));
+
     public static ConsumerConfig Apply(ConsumerConfig config, LabBroker broker)
     {
         if (broker.Embedded is null) return config;

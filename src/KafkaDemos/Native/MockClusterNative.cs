@@ -25,6 +25,12 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     public static partial void BrokerSetHostPort(nint mcluster, int brokerId, string host, int port);
 
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_group_consumer_session_timeout_ms")]
+    public static partial void GroupConsumerSessionTimeoutMs(nint mcluster, int timeoutMs);
+
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_group_consumer_heartbeat_interval_ms")]
+    public static partial void GroupConsumerHeartbeatIntervalMs(nint mcluster, int intervalMs);
+
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     public static partial void GroupInitialRebalanceDelayMs(nint mcluster, int delayMs);
 

@@ -22,6 +22,21 @@ public sealed class DemoProcess : IAsyncDisposable
 
     public static DemoProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
+        var info = StartInfo(args, environment, workingDirectory);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var demo = new DemoProcess(process);
+        process.OutputDataReceived += (_, e) => demo.OnStdout(e.Data);
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (demo._lock) demo._stderr.AppendLine(e.Data); };
+        process.Exited += (_, _) => demo._exited.TrySetResult();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return demo;
+    }
+
+    /// <summary>How to start `dotnet demo.dll ARGS` with redirected streams and only the test's own broker settings.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -37,15 +52,7 @@ public sealed class DemoProcess : IAsyncDisposable
             info.Environment.Remove(key);
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var demo = new DemoProcess(process);
-        process.OutputDataReceived += (_, e) => demo.OnStdout(e.Data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (demo._lock) demo._stderr.AppendLine(e.Data); };
-        process.Exited += (_, _) => demo._exited.TrySetResult();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return demo;
+        return info;
     }
 
     /// <summary>Runs to completion within <paramref name="timeout"/> (killed and failed otherwise).</summary>

@@ -37,6 +37,45 @@ public sealed class RebalanceLabTests(KafkaFixture kafka)
         AssertEveryStepSettled(rows, partitions: 1);
         Assert.Single(rows[1].GetProperty("idle").EnumerateArray());
         Assert.True(result.Summary.GetProperty("processes").GetBoolean());
+        // Members as processes report their assignments: the lab's own `groups watch` agreed at every step.
+        var watched = result.OfEvent("check").Where(c => c.GetProperty("what").GetString()!.StartsWith("groups watch shows")).ToList();
+        Assert.Equal(rows.Count, watched.Count);
+        Assert.All(watched, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
+    }
+
+    [Fact]
+    public async Task Both_protocols_run_the_same_steps_and_only_the_classic_one_stops_the_member_that_keeps_partitions()
+    {
+        var result = await DemoProcess.RunAsync(
+            LabArgs.For(kafka, "lab", "rebalance", "--group-protocol", "both", "--consumers", "2", "--partitions", "4", "-o", "json"),
+            TimeSpan.FromSeconds(180));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rows = result.OfEvent("lab_row").ToList();
+        var classic = rows.Where(r => r.GetProperty("group_protocol").GetString() == "classic").ToList();
+        var consumer = rows.Where(r => r.GetProperty("group_protocol").GetString() == "consumer").ToList();
+        Assert.Equal(4, classic.Count);
+        Assert.Equal(classic.Select(r => r.GetProperty("change").GetString()), consumer.Select(r => r.GetProperty("change").GetString()));
+        AssertEveryStepSettled(classic, partitions: 4);
+        AssertEveryStepSettled(consumer, partitions: 4);
+
+        // Step 2, consumer-2 joins: consumer-1 owned all four and keeps two. The eager classic protocol
+        // revokes all four first, so consumer-1 owns nothing for a while; the consumer protocol revokes
+        // only the two that move. The measure is the same code in both runs: it must tell them apart.
+        double Paused(System.Text.Json.JsonElement row) => row.GetProperty("paused_s").GetProperty("consumer-1").GetDouble();
+        Assert.True(Paused(classic[1]) > 0, classic[1].ToString());
+        Assert.Equal(0, Paused(consumer[1]));
+        Assert.Contains(result.OfEvent("table"), t => t.GetProperty("title").GetString()!.Contains("classic (range) and consumer (KIP-848)"));
+        Assert.Equal("both", result.Summary.GetProperty("group_protocol").GetString());
+    }
+
+    [Fact]
+    public async Task An_assignor_with_the_consumer_protocol_exits_2()
+    {
+        var result = await DemoProcess.RunAsync(LabArgs.For(kafka, "lab", "rebalance", "--group-protocol", "consumer", "--assignment-strategy", "range"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--assignment-strategy range contradicts --group-protocol consumer", result.Stderr);
     }
 
     /// <summary>Each step settled, and its assignment (member -> partitions) gives every partition exactly one owner.</summary>

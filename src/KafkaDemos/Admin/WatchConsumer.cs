@@ -1,0 +1,95 @@
+using Confluent.Kafka;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+
+namespace KafkaDemos.Admin;
+
+/// <summary>
+/// The watcher's own consumer: it carries the watched group's id only to read the group's committed
+/// offsets (OffsetFetch) and never subscribes, so it never joins the group. It reads watermarks and
+/// metadata for the view, and (on brokers without DescribeGroups) the members' status topic, by assign.
+/// </summary>
+public static class WatchConsumer
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, IEventSink sink)
+    {
+        // group.protocol and its settings matter only to a member; this consumer never becomes one.
+        var settings = baseConfig
+            .Where(p => p.Key is not ("group.protocol" or "group.remote.assignor" or "partition.assignment.strategy" or "session.timeout.ms" or "heartbeat.interval.ms"))
+            .ToDictionary(p => p.Key, p => p.Value);
+        var config = new ConsumerConfig(settings)
+        {
+            GroupId = group,
+            EnableAutoCommit = false,
+            EnablePartitionEof = false,
+            // The status topic exists once the first member reported; asking for it may create it (auto-create).
+            AllowAutoCreateTopics = true,
+        };
+        return new ConsumerBuilder<Ignore, byte[]>(config)
+            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, byte[]>>(sink))
+            .Build();
+    }
+
+    /// <summary>The group's committed offset of each partition that has one ("topic-p" -> offset).</summary>
+    public static Dictionary<string, long> Committed(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<string> partitions)
+    {
+        if (partitions.Count == 0) return [];
+        try
+        {
+            return consumer.Committed(partitions.Select(Parse), Timeout)
+                .Where(p => p.Offset.Value >= 0)
+                .ToDictionary(p => $"{p.Topic}-{p.Partition.Value}", p => p.Offset.Value);
+        }
+        catch (KafkaException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The log end of each partition ("topic-p" -> offset); -1 where the broker did not answer in time.</summary>
+    public static Dictionary<string, long> Ends(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<string> partitions)
+    {
+        var ends = new Dictionary<string, long>();
+        foreach (string p in partitions)
+        {
+            try
+            {
+                ends[p] = consumer.QueryWatermarkOffsets(Parse(p), Timeout).High.Value;
+            }
+            catch (KafkaException)
+            {
+                ends[p] = -1;
+            }
+        }
+        return ends;
+    }
+
+    /// <summary>Every partition of <paramref name="topics"/> that the metadata lists ("topic-p").</summary>
+    public static List<string> Partitions(IConsumer<Ignore, byte[]> consumer, IEnumerable<string> topics)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var result = new List<string>();
+        foreach (string topic in topics)
+        {
+            try
+            {
+                var metadata = admin.GetMetadata(topic, Timeout).Topics.FirstOrDefault(t => t.Topic == topic);
+                if (metadata is { Error.IsError: false })
+                    result.AddRange(metadata.Partitions.OrderBy(p => p.PartitionId).Select(p => $"{topic}-{p.PartitionId}"));
+            }
+            catch (KafkaException)
+            {
+                // Not known yet: the partitions the members claim still show.
+            }
+        }
+        return result;
+    }
+
+    public static TopicPartition Parse(string partition)
+    {
+        int dash = partition.LastIndexOf('-');
+        return new TopicPartition(partition[..dash], int.Parse(partition[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
