@@ -28,7 +28,9 @@ public sealed class TopicNameTests
         var data = new TheoryData<string>();
         foreach (var (path, command) in Walk(CliHost.Prepare(CommandTree.Create()), []))
         {
-            foreach (var option in command.Options.Where(o => o.Name == "--topic")) data.Add(string.Join(' ', path) + " --topic");
+            // Other required arguments (groups watch GROUP) get a value, so the topic check is the one that speaks.
+            string others = string.Concat(command.Arguments.Where(a => a.Name != "NAME" && a.Arity.MinimumNumberOfValues > 0).Select(a => $" {a.Name.ToLowerInvariant()}-value"));
+            foreach (var option in command.Options.Where(o => o.Name == "--topic")) data.Add(string.Join(' ', path) + others + " --topic");
             foreach (var argument in command.Arguments.Where(a => a.Name == "NAME")) data.Add(string.Join(' ', path) + " <NAME>");
         }
         return data;

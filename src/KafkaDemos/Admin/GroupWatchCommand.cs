@@ -23,7 +23,7 @@ public static class GroupWatchCommand
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
-        };
+        }.AcceptsTopicNames();
         var source = new Option<string>("--source")
         {
             Description = "Where the owners come from: auto (DescribeGroups where the broker has it, else member reports), group-api, member-reports",
@@ -36,7 +36,7 @@ public static class GroupWatchCommand
             Description = $"Topic the members report on (demo consume --status-topic; default {MemberStatusReport.DefaultTopic})",
             DefaultValueFactory = _ => MemberStatusReport.DefaultTopic,
             HelpName = "NAME",
-        };
+        }.AcceptsTopicNames();
         var refreshes = new Option<int?>("--refreshes", "-n") { Description = "Stop after N refreshes (default: until Ctrl+C)", HelpName = "N" };
 
         var command = new Command("watch", $"""

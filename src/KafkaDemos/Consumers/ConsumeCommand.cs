@@ -56,7 +56,7 @@ public static class ConsumeCommand
             Description = $"Topic on which this member reports its assignment for `demo groups watch` (default {MemberStatusReport.DefaultTopic})",
             DefaultValueFactory = _ => MemberStatusReport.DefaultTopic,
             HelpName = "NAME",
-        };
+        }.AcceptsTopicNames();
         var noStatus = new Option<bool>("--no-status-report") { Description = "Do not report this member's assignment on the status topic" };
         var commitEvery = new Option<int>("--commit-every")
         {
