@@ -234,10 +234,18 @@ public sealed partial class ConsumerRun
     /// processed offsets stay readable through <see cref="Processed"/> for a commit in the same
     /// handler, but no later commit includes them.
     /// </summary>
-    public void Revoked(IEnumerable<TopicPartitionOffset> partitions) => _status?.Revoked(LetGo(partitions, p => new RevokedEvent(p)));
+    public void Revoked(IEnumerable<TopicPartitionOffset> partitions)
+    {
+        var list = LetGo(partitions, p => new RevokedEvent(p));
+        _status?.Revoked(list);
+    }
 
     /// <summary>Ownership lost without a revoke (the member fell out of the group): another member may own them already, so nothing is committed for them.</summary>
-    public void Lost(IEnumerable<TopicPartitionOffset> partitions) => _status?.Lost(LetGo(partitions, p => new LostEvent(p)));
+    public void Lost(IEnumerable<TopicPartitionOffset> partitions)
+    {
+        var list = LetGo(partitions, p => new LostEvent(p));
+        _status?.Lost(list);
+    }
 
     private List<TopicPartition> LetGo(IEnumerable<TopicPartitionOffset> partitions, Func<IReadOnlyList<string>, ConsumerEvent> line)
     {
