@@ -208,9 +208,13 @@ public sealed class ProducerRun : IDisposable
     {
         bool tracksDeliveries = _tracksDeliveries;
         bool interrupted = _interrupt.IsCancellationRequested;
-        if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
         int stillQueued;
-        using (AbandonNotice(producer, tracksDeliveries)) stillQueued = producer.Flush(_options.FlushTimeout);
+        // The notice is in place before the line that invites a second Ctrl+C is printed.
+        using (AbandonNotice(producer, tracksDeliveries))
+        {
+            if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
+            stillQueued = producer.Flush(_options.FlushTimeout);
+        }
         if (tracksDeliveries) WaitForReports(stillQueued);
 
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
