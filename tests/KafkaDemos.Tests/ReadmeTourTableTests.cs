@@ -1,3 +1,4 @@
+using KafkaDemos.Tour;
 using KafkaDemos.Labs;
 
 namespace KafkaDemos.Tests;

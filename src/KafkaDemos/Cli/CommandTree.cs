@@ -7,6 +7,7 @@ using KafkaDemos.Consumers;
 using KafkaDemos.Labs;
 using KafkaDemos.Producers;
 using KafkaDemos.Sink;
+using KafkaDemos.Tour;
 
 namespace KafkaDemos.Cli;
 

@@ -12,7 +12,6 @@ public sealed class AssignmentBoard
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HashSet<string>> _owned = [];
     private readonly Dictionary<string, long> _lastAssigned = [];
-    private readonly Dictionary<string, long> _consumed = [];
     private long _sequence;
 
     /// <summary>The number of the last event recorded; events after a change have higher numbers.</summary>
@@ -26,27 +25,32 @@ public sealed class AssignmentBoard
     {
         lock (_lock)
         {
-            var owned = Owned(member);
-            switch (e)
-            {
-                case AssignedEvent a:
-                    owned.UnionWith(a.Partitions);
-                    _lastAssigned[member] = ++_sequence;
-                    return true;
-                case RevokedEvent r:
-                    owned.ExceptWith(r.Partitions);
-                    _sequence++;
-                    return true;
-                case LostEvent l:
-                    owned.ExceptWith(l.Partitions);
-                    _sequence++;
-                    return true;
-                case ConsumedEvent:
-                    _consumed[member] = _consumed.GetValueOrDefault(member) + 1;
-                    return false;
-                default:
-                    return false;
-            }
+            if (!Apply(Owned(member), e)) return false;
+            if (e is AssignedEvent) _lastAssigned[member] = ++_sequence;
+            else _sequence++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The one replay of ownership: applies an assigned, revoked or lost event to the set of
+    /// partitions a member owns; false (and nothing changed) for any other event.
+    /// </summary>
+    public static bool Apply(ISet<string> owned, ConsumerEvent e)
+    {
+        switch (e)
+        {
+            case AssignedEvent a:
+                owned.UnionWith(a.Partitions);
+                return true;
+            case RevokedEvent r:
+                owned.ExceptWith(r.Partitions);
+                return true;
+            case LostEvent l:
+                owned.ExceptWith(l.Partitions);
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -59,11 +63,6 @@ public sealed class AssignmentBoard
     public bool AssignedSince(string member, long sequence)
     {
         lock (_lock) return _lastAssigned.TryGetValue(member, out long last) && last > sequence;
-    }
-
-    public long Consumed(string member)
-    {
-        lock (_lock) return _consumed.GetValueOrDefault(member);
     }
 
     private HashSet<string> Owned(string member)

@@ -20,3 +20,9 @@ public sealed record LabRowEvent(string Lab, [property: JsonIgnore] IReadOnlyLis
 
     public override string? ToText() => null;
 }
+
+/// <summary>One check of a tour chapter's or a lab's outcome, printed as it is made.</summary>
+public sealed record CheckEvent(string Chapter, string What, bool Passed, string Detail) : DemoEvent("check")
+{
+    public override string? ToText() => $"  {(Passed ? "✔" : "✘")} {What}{(Detail.Length > 0 ? $" ({Detail})" : "")}";
+}

@@ -12,7 +12,11 @@ public sealed record StoredRecord(int Partition, long Offset, string? Key, strin
 /// </summary>
 public static class ReadBack
 {
-    public static List<StoredRecord> All(ConsumerConfig baseConfig, string topic, TimeSpan timeout)
+    public static List<StoredRecord> All(ConsumerConfig baseConfig, string topic, TimeSpan timeout) =>
+        [.. Records(baseConfig, topic, timeout).Select(r => new StoredRecord(r.Partition.Value, r.Offset.Value, r.Message.Key, r.Message.Value))];
+
+    /// <summary>The same read, keeping each record whole (headers, timestamp), for the tests that check them.</summary>
+    public static List<ConsumeResult<string?, string?>> Records(ConsumerConfig baseConfig, string topic, TimeSpan timeout)
     {
         var config = new ConsumerConfig(baseConfig.ToDictionary())
         {
@@ -29,7 +33,7 @@ public static class ReadBack
         var marks = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)));
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, marks[p].Low)));
         var remaining = marks.Where(m => m.Value.High > m.Value.Low).Select(m => m.Key).ToHashSet();
-        var records = new List<StoredRecord>();
+        var records = new List<ConsumeResult<string?, string?>>();
         var deadline = DateTime.UtcNow + timeout;
         while (remaining.Count > 0)
         {
@@ -42,7 +46,7 @@ public static class ReadBack
                 if (result.Offset.Value >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
                 continue;
             }
-            records.Add(new StoredRecord(result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value));
+            records.Add(result);
             if (result.Offset.Value + 1 >= marks[result.TopicPartition].High) remaining.Remove(result.TopicPartition);
         }
         consumer.Close();

@@ -42,13 +42,7 @@ public sealed class RebalanceMeasure
                 return;
             }
             if (!_owned.TryGetValue(member, out var owned)) _owned[member] = owned = [];
-            switch (e)
-            {
-                case AssignedEvent a: owned.UnionWith(a.Partitions); break;
-                case RevokedEvent r: owned.ExceptWith(r.Partitions); break;
-                case LostEvent l: owned.ExceptWith(l.Partitions); break;
-                default: return;
-            }
+            if (!AssignmentBoard.Apply(owned, e)) return;
             _lastChange = _clock.Elapsed;
             if (!_history.TryGetValue(member, out var history)) _history[member] = history = [];
             history.Add((_lastChange, owned.Count));

@@ -1,4 +1,5 @@
 using KafkaDemos.Cli.Output;
+using KafkaDemos.Labs;
 using KafkaDemos.Consumers;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
@@ -31,12 +32,7 @@ public sealed class CollectingSink : IEventSink
     public HashSet<string> Assignment(string member)
     {
         var owned = new HashSet<string>();
-        foreach (var e in Events.OfType<ConsumerEvent>().Where(e => e.Member == member))
-        {
-            if (e is AssignedEvent a) owned.UnionWith(a.Partitions);
-            if (e is RevokedEvent r) owned.ExceptWith(r.Partitions);
-            if (e is LostEvent l) owned.ExceptWith(l.Partitions);
-        }
+        foreach (var e in Events.OfType<ConsumerEvent>().Where(e => e.Member == member)) AssignmentBoard.Apply(owned, e);
         return owned;
     }
 

@@ -1,6 +1,7 @@
+using KafkaDemos.Tour;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
-namespace KafkaDemos.IntegrationTests.Labs;
+namespace KafkaDemos.IntegrationTests.Tour;
 
 /// <summary>`demo tour` as a learner runs it: the built binary, end to end.</summary>
 public sealed class TourTests(KafkaFixture kafka)

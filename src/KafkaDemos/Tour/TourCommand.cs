@@ -3,7 +3,9 @@ using System.Diagnostics;
 using KafkaDemos.Cli;
 using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>`demo tour`: every pattern of the course, live and checked, in one command.</summary>
 public static class TourCommand
@@ -48,9 +50,9 @@ public static class TourCommand
             ctx.Info($"The tour runs on {broker.Description}.");
             var tour = new TourContext(config, broker, ctx.Output, ctx.Format == OutputFormat.Text, ctx.Cancellation);
 
-            var outcomes = await Tour.RunAsync(chapters, tour);
+            var outcomes = await GuidedTour.RunAsync(chapters, tour);
 
-            ctx.Output.Emit(Tour.SummaryTable(outcomes));
+            ctx.Output.Emit(GuidedTour.SummaryTable(outcomes));
             int passed = outcomes.Count(o => o.Passed);
             bool complete = outcomes.Count == chapters.Count;
             ctx.Output.Emit(new SummaryEvent("tour",

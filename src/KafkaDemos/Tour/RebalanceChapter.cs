@@ -5,7 +5,9 @@ using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>
 /// The rebalance callback, live: consumer A owns all four partitions and is busy with a batch;

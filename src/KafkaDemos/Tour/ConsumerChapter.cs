@@ -4,7 +4,9 @@ using KafkaDemos.Admin;
 using KafkaDemos.Consumers;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>
 /// A commit strategy, live: a consumer of a fresh group reads part of a numbered topic and

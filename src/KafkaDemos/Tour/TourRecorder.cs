@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>
 /// Passes a demo's events on to the output and keeps what the chapter checks: which records
@@ -31,12 +33,7 @@ public sealed class TourRecorder(IEventSink output) : IEventSink
     public IReadOnlySet<string> Owned(string member)
     {
         var owned = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var e in Of<ConsumerEvent>(member))
-        {
-            if (e is AssignedEvent a) owned.UnionWith(a.Partitions);
-            if (e is RevokedEvent r) owned.ExceptWith(r.Partitions);
-            if (e is LostEvent l) owned.ExceptWith(l.Partitions);
-        }
+        foreach (var e in Of<ConsumerEvent>(member)) AssignmentBoard.Apply(owned, e);
         return owned;
     }
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>
 /// A producer mode, live: send numbered messages to a fresh four-partition topic with the

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>Runs chapters one after another and reports each one's outcome and the table at the end.</summary>
-public static class Tour
+public static class GuidedTour
 {
     public static async Task<IReadOnlyList<ChapterOutcome>> RunAsync(IReadOnlyList<ITourChapter> chapters, TourContext tour)
     {

@@ -1,3 +1,4 @@
+using KafkaDemos.Tour;
 using Confluent.Kafka;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
@@ -5,7 +6,7 @@ using KafkaDemos.Consumers;
 using KafkaDemos.IntegrationTests.Infrastructure;
 using KafkaDemos.Labs;
 
-namespace KafkaDemos.IntegrationTests.Labs;
+namespace KafkaDemos.IntegrationTests.Tour;
 
 /// <summary>The tour's consumer chapter checks, run on the real strategy and on broken ones that they must catch.</summary>
 public sealed class ConsumerChapterTests

@@ -1,4 +1,6 @@
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>One chapter of the tour: a course pattern, run live, then checked by reading back what happened.</summary>
 public interface ITourChapter

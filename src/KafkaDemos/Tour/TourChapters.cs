@@ -1,6 +1,8 @@
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>The tour's chapters in course order, each with the course's own sentence about it.</summary>
 public static class TourChapters

@@ -1,4 +1,6 @@
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>One verified statement about a chapter's outcome, e.g. "all 20 messages arrived once".</summary>
 public sealed record Check(string What, bool Passed, string Detail = "");

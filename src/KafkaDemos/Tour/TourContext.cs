@@ -3,7 +3,9 @@ using KafkaDemos.Broker;
 using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>What every chapter gets: the broker, ready client configs, the output, Ctrl+C.</summary>
 public sealed class TourContext(DemoConfiguration config, LabBroker broker, IEventSink output, bool trimOutput, CancellationToken cancellation)

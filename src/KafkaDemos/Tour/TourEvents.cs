@@ -1,17 +1,13 @@
 using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Labs;
+using KafkaDemos.Labs;
+
+namespace KafkaDemos.Tour;
 
 /// <summary>A chapter begins: its place in the tour, and what the course says about the pattern.</summary>
 public sealed record ChapterStartedEvent(int Index, int Total, string Chapter, string Course) : DemoEvent("chapter_started")
 {
     public override string? ToText() => $"\n── [{Index}/{Total}] {Chapter} ──\nThe course: {Course}";
-}
-
-/// <summary>One check of a chapter's outcome, printed as it is made.</summary>
-public sealed record CheckEvent(string Chapter, string What, bool Passed, string Detail) : DemoEvent("check")
-{
-    public override string? ToText() => $"  {(Passed ? "✔" : "✘")} {What}{(Detail.Length > 0 ? $" ({Detail})" : "")}";
 }
 
 /// <summary>A chapter's figures, for machines (text mode shows them in the final table).</summary>
