@@ -23,6 +23,7 @@ public static class LabCommand
             RebalanceLab.Create(embedded),
             DeliveryLab.Create(embedded),
             CommitsLab.Create(embedded),
+            SoakLab.Create(embedded),
         };
     }
 }

@@ -1,0 +1,422 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Admin;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+using KafkaDemos.Producers;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>One soak run, from the first member's start to the final table.</summary>
+public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
+{
+    private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BrokerDownFor = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    private readonly SoakHistory _history = new();
+    private readonly List<SoakMember> _members = [];
+    private readonly Lock _membersLock = new();
+    private readonly List<ChaosEvent> _chaos = [];
+    private readonly Stopwatch _clock = new();
+    private readonly HashSet<string> _base = Enumerable.Range(1, settings.Consumers).Select(i => $"consumer-{i}").ToHashSet();
+    private IEventSink _out = ctx.Output;
+    private string _topic = "";
+    private string _group = "";
+    private int _partitions;
+    private int _nextId;
+    private int _nextName;
+    private PacedLines? _lines;
+    private string _phase = "starting";
+
+    private ConsumerConfig ConsumerConfig => broker.ConsumerConfig(config);
+
+    public async Task<int> RunAsync()
+    {
+        var created = await broker.CreateTopicAllowingDefaultAsync(config, "lab.soak", settings.Partitions);
+        _topic = created.Name;
+        _partitions = created.Partitions;
+        _group = "lab-soak-" + Guid.NewGuid().ToString("N")[..8];
+        var kinds = broker.Embedded is null ? SoakChaos.ClientSide : SoakChaos.WithBrokerFaults;
+        var plan = SoakChaos.Plan(settings.Seed, settings.Duration, settings.ChaosEvery, kinds);
+
+        ctx.Info($"The lab runs on {broker.Description}.");
+        ctx.Info($"Topic {_topic} ({_partitions} partitions{(created.AutoCreated ? ", auto-created by the broker" : "")}), group {_group}, " +
+                 $"{settings.Consumers} members (demo consume --commit {settings.Strategy}, group.protocol={settings.Protocol}) as child processes.");
+        ctx.Info(settings.Break
+            ? $"Negative control --break acks0: the producer sends with acks=0 and no idempotence, {settings.Rate}/s for {settings.Duration.TotalSeconds:0} s; it cannot know what the broker refused."
+            : $"Producer: idempotent (acks=all), {settings.Rate} records/s for {settings.Duration.TotalSeconds:0} s.");
+        ctx.Info($"Chaos (seed {settings.Seed}): {plan.Count} actions about every {settings.ChaosEvery.TotalSeconds:0.#} s, of {string.Join(", ", kinds.Select(Describe))}" +
+                 (broker.Embedded is null ? " (client side only: this broker is not the embedded one)." : "."));
+        if (broker.Embedded is not null && settings.Protocol == "classic") ctx.Info($"Group timing: {LabGroupTiming.Note}.");
+
+        _clock.Start();
+        using var memory = new SoakMemory(MemberMemory);
+        var progress = new SoakProgress(ctx, Progress);
+        _out = progress.Sink;
+        var work = WorkAsync(plan, memory);
+        await progress.RunAsync(work);
+        _out = ctx.Output;
+        var (verdict, produced, memoryRows, elapsed) = await work;
+        return Report(verdict, produced, memoryRows, elapsed);
+    }
+
+    private async Task<(SoakVerdict, ProduceResult, IReadOnlyList<MemoryRow>, TimeSpan)> WorkAsync(IReadOnlyList<ChaosAction> plan, SoakMemory memory)
+    {
+        try
+        {
+            for (int i = 0; i < settings.Consumers; i++) StartMember(NextName());
+            await FormAsync();
+
+            _phase = "producing";
+            var produceClock = Stopwatch.StartNew();
+            using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
+            _lines = new PacedLines(settings.Rate, settings.Duration, stopProducing.Token);
+            var producing = ProduceAsync(_lines, stopProducing.Token);
+            await ChaosAsync(plan, produceClock, producing);
+            var produced = await producing;
+            var produceTime = produceClock.Elapsed;
+            var memoryRows = memory.Report(_clock.Elapsed);
+
+            _phase = "draining";
+            await DrainAsync();
+            _phase = "stopping";
+            await StopAllAsync();
+
+            _phase = "checking";
+            var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            var stored = await Task.Run(() => ReadBack.All(ConsumerConfig, _topic, ReadTimeout), ctx.Cancellation);
+            var log = positions.Select(p => new LogPartition(p.Partition.Partition.Value, p.Low, p.High, p.Committed)).ToList();
+            return (SoakAudit.Check(_history.Snapshot(), log, stored), produced, memoryRows, produceTime);
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private async Task<ProduceResult> ProduceAsync(PacedLines lines, CancellationToken stop)
+    {
+        var producerConfig = broker.ProducerConfig(config);
+        var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
+        var sink = new ProducerSink(_history, () => _out);
+        if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
+        var careless = new ProducerConfig(producerConfig.ToDictionary()) { Acks = Acks.None, EnableIdempotence = false };
+        return await Task.Run(() => ProducerDemos.For("async").RunAsync(careless, options, sink, stop), stop);
+    }
+
+    private string NextName()
+    {
+        string name;
+        do name = $"consumer-{++_nextName}";
+        while (Live().Any(m => m.Name == name));
+        return name;
+    }
+
+    private SoakMember StartMember(string name)
+    {
+        List<string> args = ["consume", "--commit", settings.Strategy, "--topic", _topic, "--group", _group, "--from-beginning",
+            "-b", broker.BootstrapServers, "-o", "json"];
+        foreach (string file in ctx.Get(GlobalOptions.Config) ?? []) args.AddRange(["--config", file]);
+        foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
+        if (settings.Protocol == "consumer") args.AddRange(["-X", "group.protocol=consumer"]);
+        else if (broker.Embedded is not null)
+            foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
+        var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
+        lock (_membersLock) _members.Add(member);
+        _out.Emit(new InfoEvent($"Started {member.Label}."));
+        return member;
+    }
+
+    private List<SoakMember> Live()
+    {
+        lock (_membersLock) return _members.Where(m => !m.Finished.IsCompleted).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private void Forget(SoakMember member)
+    {
+        lock (_membersLock) _members.Remove(member);
+    }
+
+    private IReadOnlyList<(string, long?)> MemberMemory() => Live().Select(m => (m.Label, m.WorkingSet())).ToList();
+
+    /// <summary>Waits until the group has given every partition to a member.</summary>
+    private async Task FormAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (_history.Owned().Count < _partitions)
+        {
+            if (deadline.Elapsed > FormTimeout)
+                throw new DemoException($"The group did not give all {_partitions} partitions to its members within {FormTimeout.TotalSeconds:0} s " +
+                                        $"(owned: {_history.Owned().Count})", ExitCodes.Failed);
+            await Task.Delay(Tick, ctx.Cancellation);
+        }
+        _out.Emit(new InfoEvent($"The group owns all {_partitions} partitions after {_clock.Elapsed.TotalSeconds:0.0} s; producing."));
+    }
+
+    /// <summary>Carries out the plan while the producer runs; restarts a member that ended on its own.</summary>
+    private async Task ChaosAsync(IReadOnlyList<ChaosAction> plan, Stopwatch produceClock, Task producing)
+    {
+        int next = 0;
+        while (!producing.IsCompleted)
+        {
+            await Task.WhenAny(producing, Task.Delay(Tick));
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            await SuperviseAsync();
+            if (next < plan.Count && produceClock.Elapsed >= plan[next].At && !producing.IsCompleted)
+                await ActAsync(plan[next++], produceClock);
+        }
+    }
+
+    private async Task SuperviseAsync()
+    {
+        List<SoakMember> gone;
+        lock (_membersLock) gone = _members.Where(m => m.Finished.IsCompleted && m.ExitedOnItsOwn).ToList();
+        foreach (var member in gone)
+        {
+            _out.Emit(new WarningEvent($"{member.Label} exited on its own (exit code {member.ExitCode}); restarting it"));
+            Forget(member);
+            await member.DisposeAsync();
+            StartMember(member.Name);
+        }
+    }
+
+    private async Task ActAsync(ChaosAction action, Stopwatch produceClock)
+    {
+        var live = Live();
+        string detail;
+        switch (action.Kind)
+        {
+            case ChaosKind.Kill when live.Count > 0:
+            {
+                var target = live[action.Pick % live.Count];
+                await target.KillAsync();
+                Forget(target);
+                await Task.Delay(RestartDelay, ctx.Cancellation);
+                var again = StartMember(target.Name);
+                detail = $"kill -9 {target.Label}; restarted {RestartDelay.TotalSeconds:0} s later as pid {again.ProcessId}";
+                break;
+            }
+            case ChaosKind.Stop when live.Count > 0:
+            {
+                var target = live[action.Pick % live.Count];
+                await target.StopAsync();
+                Forget(target);
+                var again = StartMember(target.Name);
+                detail = $"SIGTERM {target.Label} (exit code {target.ExitCode}); restarted as pid {again.ProcessId}";
+                break;
+            }
+            case ChaosKind.Join when live.Count(m => !_base.Contains(m.Name)) < 2:
+                detail = $"{StartMember(NextName()).Label} joins the group";
+                break;
+            case ChaosKind.Join:
+            {
+                var extra = live.Where(m => !_base.Contains(m.Name)).MaxBy(m => m.Id)!;
+                await extra.StopAsync();
+                Forget(extra);
+                detail = $"{extra.Label} leaves the group (SIGTERM; two members had already joined)";
+                break;
+            }
+            case ChaosKind.LeaderMove:
+                detail = MoveLeader(action.Pick);
+                break;
+            case ChaosKind.BrokerDown:
+            {
+                var cluster = broker.Embedded!.Cluster;
+                int id = 1 + action.Pick % cluster.BrokerCount;
+                cluster.SetBrokerDown(id);
+                try
+                {
+                    await Task.Delay(BrokerDownFor, ctx.Cancellation);
+                }
+                finally
+                {
+                    cluster.SetBrokerUp(id);
+                }
+                detail = $"broker {id} down for {BrokerDownFor.TotalSeconds:0} s, then up";
+                break;
+            }
+            default:
+                detail = "no member to act on";
+                break;
+        }
+        var e = new ChaosEvent(Math.Round(produceClock.Elapsed.TotalSeconds, 1), Describe(action.Kind), detail);
+        lock (_chaos) _chaos.Add(e);
+        _out.Emit(e);
+    }
+
+    private string MoveLeader(int pick)
+    {
+        var cluster = broker.Embedded!.Cluster;
+        int partition = pick % _partitions;
+        using var admin = new AdminClientBuilder(broker.AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
+        int leader = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single(p => p.PartitionId == partition).Leader;
+        var others = cluster.BrokerIds.Where(id => id != leader).ToList();
+        if (others.Count == 0) return $"partition {partition} has one broker to lead it; nothing moved";
+        int target = others[pick / _partitions % others.Count];
+        cluster.SetPartitionLeader(_topic, partition, target);
+        return $"leader of {_topic}-{partition} moves from broker {leader} to broker {target}";
+    }
+
+    /// <summary>Waits (bounded) until, in every partition, some member has processed up to the log end.</summary>
+    private async Task DrainAsync()
+    {
+        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+        var ends = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
+            .ToDictionary(p => p.Partition.Partition.Value, p => (p.Low, p.High));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var processed = _history.ProcessedEnd();
+            var behind = ends.Where(e => e.Value.High > e.Value.Low && processed.GetValueOrDefault(e.Key) < e.Value.High).Select(e => e.Key).ToList();
+            if (behind.Count == 0)
+            {
+                _out.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
+                return;
+            }
+            if (deadline.Elapsed > DrainTimeout)
+            {
+                _out.Emit(new WarningEvent($"Partitions {string.Join(", ", behind)} were not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop."));
+                return;
+            }
+            await SuperviseAsync();
+            await Task.Delay(Tick, ctx.Cancellation);
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        List<SoakMember> all;
+        lock (_membersLock) all = [.. _members];
+        await Task.WhenAll(all.Select(async m =>
+        {
+            await m.DisposeAsync();
+            Forget(m);
+        }));
+    }
+
+    private SoakProgressEvent Progress()
+    {
+        var counts = _history.Counts();
+        int chaos;
+        lock (_chaos) chaos = _chaos.Count;
+        return new SoakProgressEvent(_phase, Math.Round(_clock.Elapsed.TotalSeconds, 1), _lines?.Count ?? 0, counts.Acked, counts.FailedDeliveries,
+            counts.ProcessedDistinct, counts.Pending, counts.Commits, counts.CommitFailures, Live().Select(m => m.Label).ToList(), chaos);
+    }
+
+    private static string Describe(ChaosKind kind) => kind switch
+    {
+        ChaosKind.Kill => "kill -9 + restart",
+        ChaosKind.Stop => "SIGTERM + restart",
+        ChaosKind.Join => "member joins",
+        ChaosKind.LeaderMove => "leader moves",
+        _ => "broker down + up",
+    };
+
+    private int Report(SoakVerdict v, ProduceResult produced, IReadOnlyList<MemoryRow> memory, TimeSpan elapsed)
+    {
+        var checks = new List<CheckEvent>
+        {
+            new(SoakLab.Name, "every acknowledged record was processed at least once", v.Lost == 0,
+                v.Lost == 0 ? $"{v.Acked:N0} acknowledged" : $"{v.Lost:N0} of {v.Acked:N0} never processed, e.g. soak_{string.Join(", soak_", v.LostSample)}"),
+            new(SoakLab.Name, "every record in the log was processed by some member", v.LogUnprocessed == 0,
+                v.LogUnprocessed == 0 ? $"{v.LogRecords:N0} records read back" : $"{v.LogUnprocessed:N0} not processed, e.g. partition@offset {string.Join(", ", v.LogUnprocessedSample)}"),
+            new(SoakLab.Name, "every duplicate is explained by an event", v.UnexplainedCount == 0,
+                v.UnexplainedCount == 0 ? $"{v.Duplicates:N0} duplicates" : $"{v.UnexplainedCount:N0} unexplained, e.g. soak_{v.Unexplained[0].Number} at {v.Unexplained[0].Partition}@{v.Unexplained[0].Offset}: {v.Unexplained[0].Why}"),
+            new(SoakLab.Name, "the group's committed offset of every partition is at the log end", v.CommittedAtLogEnd,
+                string.Join(", ", v.Partitions.Select(p => $"{p.Partition}: {(p.Committed is long c ? c.ToString("N0") : "none")}/{p.High:N0}"))),
+            new(SoakLab.Name, "every record sent got an answer (acknowledged or failed)", produced.NotDelivered == 0 && produced.FatalError is null,
+                $"sent {produced.Sent:N0}, acknowledged {produced.Delivered:N0}, failed {produced.Failed:N0}, no answer {produced.NotDelivered:N0}" +
+                (produced.FatalError is null ? "" : $", fatal error: {produced.FatalError}")),
+        };
+        foreach (var check in checks) ctx.Output.Emit(check);
+
+        List<ChaosEvent> chaos;
+        lock (_chaos) chaos = [.. _chaos];
+        var byKind = chaos.GroupBy(c => c.Action).ToDictionary(g => g.Key, g => g.Count());
+        string latency = v.MaxProduceToProcess is TimeSpan t ? $"{t.TotalSeconds:0.00} s" : "-";
+        var rows = new List<IReadOnlyList<object?>>
+        {
+            Row("run", $"{elapsed.TotalSeconds:0} s at {settings.Rate:N0}/s, {settings.Consumers} members --commit {settings.Strategy}, group.protocol={settings.Protocol}, seed {settings.Seed}" +
+                       (settings.Break ? ", --break acks0" : "")),
+            Row("sent / acknowledged / failed", $"{produced.Sent:N0} / {v.Acked:N0} / {v.FailedDeliveries:N0}"),
+            Row("processed (distinct records)", $"{v.ProcessedDistinct:N0}"),
+            Row("lost (acknowledged, never processed)", $"{v.Lost:N0}"),
+            Row("duplicates (processed again)", $"{v.Duplicates:N0}, {v.Duplicates - v.UnexplainedCount:N0} explained, {v.UnexplainedCount:N0} unexplained"),
+        };
+        rows.AddRange(v.ExplainedBy.OrderByDescending(e => e.Value).Select(e => Row($"  explained: {e.Key}", $"{e.Value:N0}")));
+        rows.Add(Row("log records read back / not processed", $"{v.LogRecords:N0} / {v.LogUnprocessed:N0}"));
+        rows.Add(Row("committed at log end", v.CommittedAtLogEnd ? "yes, every partition" : "NO"));
+        rows.Add(Row("refused commits", $"{v.CommitFailures:N0}"));
+        rows.Add(Row("max produce-to-process", latency));
+        rows.Add(Row("chaos actions", chaos.Count == 0 ? "none" : string.Join(", ", byKind.Select(k => $"{k.Value} {k.Key}"))));
+        ctx.Output.Emit(new TableEvent("Soak lab", ["Measure", "Value"], rows));
+
+        ctx.Output.Emit(new TableEvent("Memory (working set, sampled every second)",
+            ["Process", "Peak MB", "First quarter MB", "Last quarter MB", "Growth MB", "Growth pct"],
+            memory.Select(m => (IReadOnlyList<object?>)
+            [
+                m.Process, Mb(m.PeakBytes), Mb(m.FirstQuarterPeak), Mb(m.LastQuarterPeak), Mb(m.Growth),
+                m.GrowthPercent is double g ? Math.Round(g, 1) : null,
+            ]).ToList()));
+        ctx.Info("Growth compares the peak working set of the run's last quarter with its first, for processes alive through both; " +
+                 "a leak grows it with the run's length. The lab process holds the embedded broker when it runs one, whose log grows until " +
+                 "its retention (about 5 MiB per partition) caps it.");
+
+        bool passed = checks.All(c => c.Passed);
+        ctx.Output.Emit(new SummaryEvent("lab",
+        [
+            new("lab", SoakLab.Name), new("duration_s", Math.Round(elapsed.TotalSeconds, 1)), new("rate", settings.Rate),
+            new("consumers", settings.Consumers), new("strategy", settings.Strategy), new("group_protocol", settings.Protocol),
+            new("seed", settings.Seed), new("break", settings.Break ? "acks0" : null),
+            new("sent", produced.Sent), new("acked", v.Acked), new("failed_deliveries", v.FailedDeliveries),
+            new("processed", v.ProcessedDistinct), new("lost", v.Lost), new("duplicates", v.Duplicates),
+            new("duplicates_explained", v.Duplicates - v.UnexplainedCount), new("duplicates_unexplained", v.UnexplainedCount),
+            new("explained_by", v.ExplainedBy), new("log_records", v.LogRecords), new("log_unprocessed", v.LogUnprocessed),
+            new("committed_at_log_end", v.CommittedAtLogEnd), new("commit_failures", v.CommitFailures),
+            new("max_produce_to_process_ms", v.MaxProduceToProcess is TimeSpan m ? Math.Round(m.TotalMilliseconds, 1) : null),
+            new("chaos", byKind), new("chaos_actions", chaos.Count),
+            new("memory", memory.ToDictionary(r => r.Process, r => new Dictionary<string, object?> { ["peak_mb"] = Mb(r.PeakBytes), ["growth_mb"] = Mb(r.Growth) })),
+            new("broker", broker.Embedded is null ? "configured" : "embedded"), new("passed", passed),
+        ]));
+        ctx.Info(passed ? "Every check held." : v.Lost > 0 ? $"{v.Lost:N0} acknowledged record(s) were lost: see the checks marked ✘ above." : "Some checks failed: see the checks marked ✘ above.");
+        return passed ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static IReadOnlyList<object?> Row(string measure, string value) => [measure, value];
+
+    private static double? Mb(long? bytes) => bytes is long b ? Math.Round(b / 1048576.0, 1) : null;
+
+    /// <summary>Events go wherever the lab's output is at the moment (the live display holds status lines while it runs).</summary>
+    private sealed class ForwardSink(Func<IEventSink> target) : IEventSink
+    {
+        public void Emit(DemoEvent e) => target().Emit(e);
+
+        public void Flush() => target().Flush();
+    }
+
+    /// <summary>Records the producer's acknowledgements and failures in the history, and passes every event on.</summary>
+    private sealed class ProducerSink(SoakHistory history, Func<IEventSink> target) : IEventSink
+    {
+        public void Emit(DemoEvent e)
+        {
+            switch (e)
+            {
+                case DeliveredEvent d when SequenceCheck.NumberOf(d.Value) is long n:
+                    history.Acked(n, d.Partition, d.Offset);
+                    break;
+                case DeliveryFailedEvent:
+                    history.DeliveryFailed();
+                    break;
+            }
+            target().Emit(e);
+        }
+
+        public void Flush() => target().Flush();
+    }
+}
