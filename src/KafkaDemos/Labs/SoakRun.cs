@@ -12,11 +12,16 @@ namespace KafkaDemos.Labs;
 public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
 {
     private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BrokerDownFor = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    // A broker that was down is tried again within a second (librdkafka backs off up to 10 s by default),
+    // and a record waits up to 30 s for its answer, so a 3 s outage delays records but does not fail them.
+    private const int ReconnectBackoffMaxMs = 1000;
+    private const int ProducerMessageTimeoutMs = 30_000;
 
     private readonly SoakHistory _history = new();
     private readonly List<SoakMember> _members = [];
@@ -53,6 +58,8 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         ctx.Info($"Chaos (seed {settings.Seed}): {plan.Count} actions about every {settings.ChaosEvery.TotalSeconds:0.#} s, of {string.Join(", ", kinds.Select(Describe))}" +
                  (broker.Embedded is null ? " (client side only: this broker is not the embedded one)." : "."));
         if (broker.Embedded is not null && settings.Protocol == "classic") ctx.Info($"Group timing: {LabGroupTiming.Note}.");
+        ctx.Info($"Every client retries a broker that went away within {ReconnectBackoffMaxMs} ms (reconnect.backoff.max.ms); " +
+                 $"the producer waits up to {ProducerMessageTimeoutMs / 1000} s for each answer (message.timeout.ms).");
 
         _clock.Start();
         using var memory = new SoakMemory(MemberMemory);
@@ -102,7 +109,11 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
 
     private async Task<ProduceResult> ProduceAsync(PacedLines lines, CancellationToken stop)
     {
-        var producerConfig = broker.ProducerConfig(config);
+        var producerConfig = new ProducerConfig(broker.ProducerConfig(config).ToDictionary())
+        {
+            MessageTimeoutMs = ProducerMessageTimeoutMs,
+            ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
+        };
         var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
         var sink = new ProducerSink(_history, () => _out);
         if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
@@ -123,10 +134,11 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         List<string> args = ["consume", "--commit", settings.Strategy, "--topic", _topic, "--group", _group, "--from-beginning",
             "-b", broker.BootstrapServers, "-o", "json"];
         foreach (string file in ctx.Get(GlobalOptions.Config) ?? []) args.AddRange(["--config", file]);
-        foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
+        args.AddRange(["-X", $"reconnect.backoff.max.ms={ReconnectBackoffMaxMs}"]);
         if (settings.Protocol == "consumer") args.AddRange(["-X", "group.protocol=consumer"]);
         else if (broker.Embedded is not null)
             foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
+        foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
         var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
         lock (_membersLock) _members.Add(member);
         _out.Emit(new InfoEvent($"Started {member.Label}."));
