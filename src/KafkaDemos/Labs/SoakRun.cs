@@ -23,6 +23,10 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     private const int ReconnectBackoffMaxMs = 1000;
     private const int ProducerMessageTimeoutMs = 30_000;
 
+    // After a partition's leader moves, a member later given that partition was seen to fetch nothing
+    // until its next metadata refresh (librdkafka's default: every 5 minutes); every 5 s bounds that stall.
+    private const int MetadataRefreshMs = 5000;
+
     private readonly SoakHistory _history = new();
     private readonly List<SoakMember> _members = [];
     private readonly Lock _membersLock = new();
@@ -60,6 +64,9 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         if (broker.Embedded is not null && settings.Protocol == "classic") ctx.Info($"Group timing: {LabGroupTiming.Note}.");
         ctx.Info($"Every client retries a broker that went away within {ReconnectBackoffMaxMs} ms (reconnect.backoff.max.ms); " +
                  $"the producer waits up to {ProducerMessageTimeoutMs / 1000} s for each answer (message.timeout.ms).");
+        if (broker.Embedded is not null)
+            ctx.Info($"Members refresh metadata every {MetadataRefreshMs / 1000} s (topic.metadata.refresh.interval.ms; librdkafka's default is 5 min): " +
+                     "after a leader move, a member given that partition was seen to fetch nothing until its next refresh.");
 
         _clock.Start();
         using var memory = new SoakMemory(MemberMemory);
@@ -138,6 +145,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         if (settings.Protocol == "consumer") args.AddRange(["-X", "group.protocol=consumer"]);
         else if (broker.Embedded is not null)
             foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
+        if (broker.Embedded is not null) args.AddRange(["-X", $"topic.metadata.refresh.interval.ms={MetadataRefreshMs}"]);
         foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
         var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
         lock (_membersLock) _members.Add(member);
