@@ -158,6 +158,16 @@ public sealed class SoakHistory
         lock (_lock) return _open.Keys.Select(k => k.Partition).ToHashSet();
     }
 
+    /// <summary>Who owns the partition right now, or null.</summary>
+    public string? Owner(int partition)
+    {
+        lock (_lock)
+        {
+            var owner = _open.Keys.Where(k => k.Partition == partition).Select(k => k.Process).FirstOrDefault(-1);
+            return owner < 0 ? null : _processes.GetValueOrDefault(owner, $"process {owner}");
+        }
+    }
+
     /// <summary>Per partition, one past the highest offset any member processed.</summary>
     public IReadOnlyDictionary<int, long> ProcessedEnd()
     {

@@ -1,12 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Confluent.Kafka;
-using KafkaDemos.Admin;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
-using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;
 

@@ -13,6 +13,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
 {
     private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BrokerDownFor = TimeSpan.FromSeconds(3);
@@ -297,16 +298,40 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             if (behind.Count == 0)
             {
                 _out.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
-                return;
+                break;
             }
             if (deadline.Elapsed > DrainTimeout)
             {
-                _out.Emit(new WarningEvent($"Partitions {string.Join(", ", behind)} were not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop."));
+                _out.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
+                    string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0} (owner: {_history.Owner(p) ?? "none"})"))));
                 return;
             }
             await SuperviseAsync();
             await Task.Delay(Tick, ctx.Cancellation);
         }
+        await AwaitCommitsAsync(tps, ends.ToDictionary(e => e.Key, e => e.Value.High));
+    }
+
+    /// <summary>
+    /// Gives the members time to commit what they processed before they are stopped (bounded). A stop
+    /// commits too, but with every member stopping at once the embedded broker refuses commits while the
+    /// group rebalances; this way a refused stop-time commit has nothing left to commit.
+    /// </summary>
+    private async Task AwaitCommitsAsync(IReadOnlyList<TopicPartition> tps, IReadOnlyDictionary<int, long> ends)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < CommitWait)
+        {
+            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            if (positions.All(p => p.High == p.Low || p.Committed >= ends[p.Partition.Partition.Value]))
+            {
+                _out.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
+        }
+        _out.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
+                                "may commit only when it stops); stopping the members, which commit on the way out."));
     }
 
     private async Task StopAllAsync()
