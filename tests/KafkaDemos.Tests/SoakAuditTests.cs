@@ -17,8 +17,8 @@ public sealed class SoakAuditTests
         long committedByFirst = 2, bool killFirst = true, long secondStartsAt = 2, long? finalCommit = 4, bool ackExtra = false)
     {
         var history = new SoakHistory();
-        for (long n = 10; n < 14; n++) history.Acked(n, 0, n - 10);
-        if (ackExtra) history.Acked(99, 0, null);
+        for (long n = 10; n < 14; n++) history.Acked(n);
+        if (ackExtra) history.Acked(99);
         history.Started(1, "consumer-1");
         history.Assigned(1, [0]);
         for (long o = 0; o < 4; o++) history.Processed(1, 0, o, 10 + o, DateTime.UtcNow);
@@ -103,7 +103,7 @@ public sealed class SoakAuditTests
     public void A_number_read_at_two_offsets_was_written_twice_by_the_broker()
     {
         var history = new SoakHistory();
-        history.Acked(7, 0, 1);
+        history.Acked(7);
         history.Assigned(1, [0]);
         history.Processed(1, 0, 0, 7, null);
         history.Processed(1, 0, 1, 7, null);

@@ -50,7 +50,7 @@ public static class SoakAudit
     public static SoakVerdict Check(SoakSnapshot history, IReadOnlyList<LogPartition> log, IReadOnlyList<StoredRecord> stored)
     {
         var byNumber = history.Processings.GroupBy(p => p.Number).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Seq).ToList());
-        var lost = history.Acked.Where(a => !byNumber.ContainsKey(a.Number)).Select(a => a.Number).Order().ToList();
+        var lost = history.Acked.Where(n => !byNumber.ContainsKey(n)).Order().ToList();
 
         var commits = history.Commits.GroupBy(c => c.Partition).ToDictionary(g => g.Key, g => new CommitLine(g));
         var explained = new Dictionary<string, long>();
@@ -69,11 +69,9 @@ public static class SoakAudit
 
         var processedAt = history.Processings.Select(p => (p.Partition, p.Offset)).ToHashSet();
         var unprocessed = stored.Where(r => !processedAt.Contains((r.Partition, r.Offset))).ToList();
-        var ackedNumbers = history.Acked.Select(a => a.Number).ToHashSet();
-        var latencies = byNumber.Where(n => ackedNumbers.Contains(n.Key))
-            .Select(n => n.Value[0])
-            .Where(p => p.Produced is not null)
-            .Select(p => p.At - p.Produced!.Value)
+        var latencies = history.Acked.Where(byNumber.ContainsKey)
+            .Select(n => byNumber[n][0].LatencyMs)
+            .OfType<float>()
             .ToList();
 
         return new SoakVerdict(
@@ -89,7 +87,7 @@ public static class SoakAudit
             unprocessed.Count,
             unprocessed.Take(SampleSize).Select(r => $"{r.Partition}@{r.Offset}").ToList(),
             log,
-            latencies.Count == 0 ? null : latencies.Max(),
+            latencies.Count == 0 ? null : TimeSpan.FromMilliseconds(latencies.Max()),
             history.CommitFailures);
     }
 

@@ -30,14 +30,14 @@ public sealed record Ownership(int Process, int Partition, long StartSeq)
     public bool CommitRefused { get; set; }
 }
 
-/// <summary>A record a member reported processing: where it sits in the log, its number, and when it was produced and processed.</summary>
-public sealed record Processing(long Seq, int Process, int Ownership, int Partition, long Offset, long Number, DateTime? Produced, DateTime At);
+/// <summary>
+/// A record a member reported processing: where it sits in the log, its number, and how long after it
+/// was produced its line reached the lab (null without a timestamp). A struct: a long soak keeps millions.
+/// </summary>
+public readonly record struct Processing(long Seq, int Process, int Ownership, int Partition, long Offset, long Number, float? LatencyMs);
 
 /// <summary>An offset a member reported as committed for a partition.</summary>
-public sealed record CommitMark(long Seq, int Process, int Partition, long Offset);
-
-/// <summary>A record the producer was told the broker has (offset null under acks=0).</summary>
-public sealed record AckedRecord(long Number, int Partition, long? Offset);
+public readonly record struct CommitMark(long Seq, int Process, int Partition, long Offset);
 
 /// <summary>
 /// Everything the soak lab saw, in the order it arrived: acknowledgements from its producer, and
@@ -49,7 +49,7 @@ public sealed record AckedRecord(long Number, int Partition, long? Offset);
 public sealed class SoakHistory
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, AckedRecord> _acked = [];
+    private readonly HashSet<long> _acked = [];
     private readonly List<Processing> _processings = [];
     private readonly List<CommitMark> _commits = [];
     private readonly List<Ownership> _ownerships = [];
@@ -62,9 +62,10 @@ public sealed class SoakHistory
     private long _failedDeliveries;
     private long _commitFailures;
 
-    public void Acked(long number, int partition, long? offset)
+    /// <summary>The producer was told the broker has record <paramref name="number"/>.</summary>
+    public void Acked(long number)
     {
-        lock (_lock) _acked[number] = new AckedRecord(number, partition, offset);
+        lock (_lock) _acked.Add(number);
     }
 
     public void DeliveryFailed()
@@ -113,7 +114,7 @@ public sealed class SoakHistory
 
     public void Processed(int process, int partition, long offset, long number, DateTime? produced)
     {
-        var at = DateTime.UtcNow;
+        float? latency = produced is DateTime p ? (float)(DateTime.UtcNow - p).TotalMilliseconds : null;
         lock (_lock)
         {
             // A line that arrives after its process was killed was written before: it belongs to the
@@ -124,7 +125,7 @@ public sealed class SoakHistory
                 _open[(process, partition)] = _last[(process, partition)] = ownership;
                 _ownerships.Add(new Ownership(process, partition, ++_seq));
             }
-            _processings.Add(new Processing(++_seq, process, ownership, partition, offset, number, produced, at));
+            _processings.Add(new Processing(++_seq, process, ownership, partition, offset, number, latency));
             _processedNumbers.Add(number);
             if (offset + 1 > _processedEnd.GetValueOrDefault(partition)) _processedEnd[partition] = offset + 1;
         }
@@ -180,7 +181,7 @@ public sealed class SoakHistory
         lock (_lock)
         {
             return new SoakCounts(_acked.Count, _failedDeliveries, _processings.Count, _processedNumbers.Count,
-                _acked.Keys.Count(n => !_processedNumbers.Contains(n)), _commits.Count, _commitFailures);
+                _acked.Count(n => !_processedNumbers.Contains(n)), _commits.Count, _commitFailures);
         }
     }
 
@@ -188,7 +189,7 @@ public sealed class SoakHistory
     {
         lock (_lock)
         {
-            return new SoakSnapshot(_acked.Values.ToList(), _failedDeliveries, _processings.ToList(), _commits.ToList(),
+            return new SoakSnapshot(_acked.ToArray(), _failedDeliveries, _processings.ToList(), _commits.ToList(),
                 _ownerships.Select(o => o with { }).ToList(), new Dictionary<int, string>(_processes), _commitFailures);
         }
     }
@@ -199,7 +200,7 @@ public sealed record SoakCounts(long Acked, long FailedDeliveries, long Processi
 
 /// <summary>A copy of the history for the final check.</summary>
 public sealed record SoakSnapshot(
-    IReadOnlyList<AckedRecord> Acked,
+    IReadOnlyCollection<long> Acked,
     long FailedDeliveries,
     IReadOnlyList<Processing> Processings,
     IReadOnlyList<CommitMark> Commits,

@@ -453,7 +453,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             switch (e)
             {
                 case DeliveredEvent d when SequenceCheck.NumberOf(d.Value) is long n:
-                    history.Acked(n, d.Partition, d.Offset);
+                    history.Acked(n);
                     break;
                 case DeliveryFailedEvent:
                     history.DeliveryFailed();
