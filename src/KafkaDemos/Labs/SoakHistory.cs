@@ -159,14 +159,10 @@ public sealed class SoakHistory
         lock (_lock) return _open.Keys.Select(k => k.Partition).ToHashSet();
     }
 
-    /// <summary>Who owns the partition right now, or null.</summary>
-    public string? Owner(int partition)
+    /// <summary>The process that owns the partition right now, or null.</summary>
+    public int? OwnerOf(int partition)
     {
-        lock (_lock)
-        {
-            var owner = _open.Keys.Where(k => k.Partition == partition).Select(k => k.Process).FirstOrDefault(-1);
-            return owner < 0 ? null : _processes.GetValueOrDefault(owner, $"process {owner}");
-        }
+        lock (_lock) return _open.Keys.Where(k => k.Partition == partition).Select(k => (int?)k.Process).FirstOrDefault();
     }
 
     /// <summary>Per partition, one past the highest offset any member processed.</summary>

@@ -12,7 +12,8 @@ namespace KafkaDemos.Labs;
 public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
 {
     private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
@@ -24,14 +25,15 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     private const int ReconnectBackoffMaxMs = 1000;
     private const int ProducerMessageTimeoutMs = 30_000;
 
-    // After a partition's leader moves, a member later given that partition was seen to fetch nothing
-    // until its next metadata refresh (librdkafka's default: every 5 minutes); every 5 s bounds that stall.
-    private const int MetadataRefreshMs = 5000;
+    // A connection to a broker that went down was seen to stay open without answers until librdkafka's
+    // socket.timeout.ms (60 s by default) gave up on it; its partitions stalled that long. 10 s bounds it.
+    private const int SocketTimeoutMs = 10_000;
 
     private readonly SoakHistory _history = new();
     private readonly List<SoakMember> _members = [];
     private readonly Lock _membersLock = new();
     private readonly List<ChaosEvent> _chaos = [];
+    private readonly List<string> _stalls = [];
     private readonly Stopwatch _clock = new();
     private readonly HashSet<string> _base = Enumerable.Range(1, settings.Consumers).Select(i => $"consumer-{i}").ToHashSet();
     private IEventSink _out = ctx.Output;
@@ -65,9 +67,8 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         if (broker.Embedded is not null && settings.Protocol == "classic") ctx.Info($"Group timing: {LabGroupTiming.Note}.");
         ctx.Info($"Every client retries a broker that went away within {ReconnectBackoffMaxMs} ms (reconnect.backoff.max.ms); " +
                  $"the producer waits up to {ProducerMessageTimeoutMs / 1000} s for each answer (message.timeout.ms).");
-        if (broker.Embedded is not null)
-            ctx.Info($"Members refresh metadata every {MetadataRefreshMs / 1000} s (topic.metadata.refresh.interval.ms; librdkafka's default is 5 min): " +
-                     "after a leader move, a member given that partition was seen to fetch nothing until its next refresh.");
+        ctx.Info($"Every client gives up on a connection that stops answering after {SocketTimeoutMs / 1000} s (socket.timeout.ms; librdkafka's default is 60 s): " +
+                 "a connection to a broker that went down was seen to stay open, silent, until then, and its partitions stalled.");
 
         _clock.Start();
         using var memory = new SoakMemory(MemberMemory);
@@ -121,6 +122,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         {
             MessageTimeoutMs = ProducerMessageTimeoutMs,
             ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
+            SocketTimeoutMs = SocketTimeoutMs,
         };
         var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
         var sink = new ProducerSink(_history, () => _out);
@@ -142,11 +144,10 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         List<string> args = ["consume", "--commit", settings.Strategy, "--topic", _topic, "--group", _group, "--from-beginning",
             "-b", broker.BootstrapServers, "-o", "json"];
         foreach (string file in ctx.Get(GlobalOptions.Config) ?? []) args.AddRange(["--config", file]);
-        args.AddRange(["-X", $"reconnect.backoff.max.ms={ReconnectBackoffMaxMs}"]);
+        args.AddRange(["-X", $"reconnect.backoff.max.ms={ReconnectBackoffMaxMs}", "-X", $"socket.timeout.ms={SocketTimeoutMs}"]);
         if (settings.Protocol == "consumer") args.AddRange(["-X", "group.protocol=consumer"]);
         else if (broker.Embedded is not null)
             foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
-        if (broker.Embedded is not null) args.AddRange(["-X", $"topic.metadata.refresh.interval.ms={MetadataRefreshMs}"]);
         foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
         var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
         lock (_membersLock) _members.Add(member);
@@ -284,13 +285,18 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         return $"leader of {_topic}-{partition} moves from broker {leader} to broker {target}";
     }
 
-    /// <summary>Waits (bounded) until, in every partition, some member has processed up to the log end.</summary>
+    /// <summary>
+    /// Waits (bounded) until, in every partition, some member has processed up to the log end. A partition
+    /// whose owner makes no progress on it for <see cref="StallTimeout"/> is stalled: the owner is stopped and
+    /// restarted so the group gives the partition out again, and the stall is counted and reported.
+    /// </summary>
     private async Task DrainAsync()
     {
         var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
         var ends = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
             .ToDictionary(p => p.Partition.Partition.Value, p => (p.Low, p.High));
         var deadline = Stopwatch.StartNew();
+        var progress = ends.Keys.ToDictionary(p => p, _ => (End: -1L, Since: TimeSpan.Zero));
         while (true)
         {
             var processed = _history.ProcessedEnd();
@@ -303,13 +309,35 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             if (deadline.Elapsed > DrainTimeout)
             {
                 _out.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
-                    string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0} (owner: {_history.Owner(p) ?? "none"})"))));
+                    string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0}"))));
                 return;
+            }
+            foreach (int p in behind)
+            {
+                long end = processed.GetValueOrDefault(p);
+                if (progress[p].End != end) progress[p] = (end, deadline.Elapsed);
+                else if (deadline.Elapsed - progress[p].Since >= StallTimeout && _history.OwnerOf(p) is int owner)
+                {
+                    await RestartStalledAsync(owner, p, end, ends[p].High);
+                    progress[p] = (end, deadline.Elapsed);
+                }
             }
             await SuperviseAsync();
             await Task.Delay(Tick, ctx.Cancellation);
         }
         await AwaitCommitsAsync(tps, ends.ToDictionary(e => e.Key, e => e.Value.High));
+    }
+
+    private async Task RestartStalledAsync(int owner, int partition, long at, long end)
+    {
+        var member = Live().FirstOrDefault(m => m.Id == owner);
+        if (member is null) return;
+        lock (_stalls) _stalls.Add($"partition {partition} at {at:N0} of {end:N0}, owner {member.Label}");
+        _out.Emit(new WarningEvent($"Partition {partition} stalled: its owner {member.Label} processed nothing of it for {StallTimeout.TotalSeconds:0} s " +
+                                   $"(at {at:N0} of {end:N0}); stopping and restarting it so the group gives the partition out again."));
+        await member.StopAsync();
+        Forget(member);
+        StartMember(member.Name);
     }
 
     /// <summary>
@@ -399,6 +427,9 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         rows.Add(Row("committed at log end", v.CommittedAtLogEnd ? "yes, every partition" : "NO"));
         rows.Add(Row("refused commits", $"{v.CommitFailures:N0}"));
         rows.Add(Row("max produce-to-process", latency));
+        List<string> stalls;
+        lock (_stalls) stalls = [.. _stalls];
+        rows.Add(Row("stalled partitions after the producer stopped (owner restarted)", stalls.Count == 0 ? "none" : string.Join("; ", stalls)));
         rows.Add(Row("chaos actions", chaos.Count == 0 ? "none" : string.Join(", ", byKind.Select(k => $"{k.Value} {k.Key}"))));
         ctx.Output.Emit(new TableEvent("Soak lab", ["Measure", "Value"], rows));
 
@@ -425,7 +456,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             new("explained_by", v.ExplainedBy), new("log_records", v.LogRecords), new("log_unprocessed", v.LogUnprocessed),
             new("committed_at_log_end", v.CommittedAtLogEnd), new("commit_failures", v.CommitFailures),
             new("max_produce_to_process_ms", v.MaxProduceToProcess is TimeSpan m ? Math.Round(m.TotalMilliseconds, 1) : null),
-            new("chaos", byKind), new("chaos_actions", chaos.Count),
+            new("chaos", byKind), new("chaos_actions", chaos.Count), new("stalls", stalls),
             new("memory", memory.ToDictionary(r => r.Process, r => new Dictionary<string, object?> { ["peak_mb"] = Mb(r.PeakBytes), ["growth_mb"] = Mb(r.Growth) })),
             new("broker", broker.Embedded is null ? "configured" : "embedded"), new("passed", passed),
         ]));
