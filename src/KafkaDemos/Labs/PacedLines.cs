@@ -18,8 +18,6 @@ public sealed class PacedLines(double perSecond, TimeSpan duration, Cancellation
     /// <summary>Lines handed out so far.</summary>
     public long Count => Interlocked.Read(ref _next);
 
-    public TimeSpan Elapsed => _clock.Elapsed;
-
     public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         if (!_clock.IsRunning) _clock.Start();

@@ -176,7 +176,7 @@ public sealed class SoakHistory
     {
         lock (_lock)
         {
-            return new SoakCounts(_acked.Count, _failedDeliveries, _processings.Count, _processedNumbers.Count,
+            return new SoakCounts(_acked.Count, _failedDeliveries, _processedNumbers.Count,
                 _acked.Count(n => !_processedNumbers.Contains(n)), _commits.Count, _commitFailures);
         }
     }
@@ -191,8 +191,8 @@ public sealed class SoakHistory
     }
 }
 
-/// <summary>Running figures: acknowledged, failed deliveries, processings, distinct numbers processed, acknowledged not yet processed, commits.</summary>
-public sealed record SoakCounts(long Acked, long FailedDeliveries, long Processings, long ProcessedDistinct, long Pending, long Commits, long CommitFailures);
+/// <summary>Running figures: acknowledged, failed deliveries, distinct numbers processed, acknowledged not yet processed, commits.</summary>
+public sealed record SoakCounts(long Acked, long FailedDeliveries, long ProcessedDistinct, long Pending, long Commits, long CommitFailures);
 
 /// <summary>A copy of the history for the final check.</summary>
 public sealed record SoakSnapshot(
