@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace KafkaDemos.Labs;
 
 /// <summary>Why a member stopped owning a partition.</summary>
@@ -169,6 +171,20 @@ public sealed class SoakHistory
     public IReadOnlyDictionary<int, long> ProcessedEnd()
     {
         lock (_lock) return new Dictionary<int, long>(_processedEnd);
+    }
+
+    /// <summary>
+    /// What the ledger holds and about how much memory that takes: the lists' arrays (their capacity, as
+    /// allocated) and about 24 bytes per number in each of the two sets.
+    /// </summary>
+    public (long Processings, long Numbers, long Bytes) Size()
+    {
+        lock (_lock)
+        {
+            long bytes = (long)_processings.Capacity * Unsafe.SizeOf<Processing>() + (long)_commits.Capacity * Unsafe.SizeOf<CommitMark>()
+                         + 24L * (_acked.Count + _processedNumbers.Count);
+            return (_processings.Count, _acked.Count, bytes);
+        }
     }
 
     /// <summary>Running figures for the live display.</summary>

@@ -2,10 +2,13 @@ using System.Diagnostics;
 
 namespace KafkaDemos.Labs;
 
-/// <summary>One process's memory over the run: its peak, and the peaks of the run's first and last quarter.</summary>
-public sealed record MemoryRow(string Process, long PeakBytes, long? FirstQuarterPeak, long? LastQuarterPeak)
+/// <summary>
+/// One process's memory: its peak over its life, and the peaks of the first and last quarter of its life
+/// (null for a process that lived less than <see cref="SoakMemory.MinimumLife"/>).
+/// </summary>
+public sealed record MemoryRow(string Process, TimeSpan Life, long PeakBytes, long? FirstQuarterPeak, long? LastQuarterPeak)
 {
-    /// <summary>Last quarter's peak minus the first quarter's: a leak grows it run after run; null when the process did not live through both.</summary>
+    /// <summary>Last quarter's peak minus the first quarter's: a leak grows it the longer the process runs.</summary>
     public long? Growth => FirstQuarterPeak is long first && LastQuarterPeak is long last ? last - first : null;
 
     public double? GrowthPercent => Growth is long g && FirstQuarterPeak is long first && first > 0 ? 100.0 * g / first : null;
@@ -13,11 +16,14 @@ public sealed record MemoryRow(string Process, long PeakBytes, long? FirstQuarte
 
 /// <summary>
 /// Samples the working set of this process and of every member process once a second while the
-/// soak runs. A process that lives through the whole run (this one; members never restarted) is
-/// compared between the first and the last quarter of the run, so steady growth shows as a leak.
+/// soak runs. Each process is compared between the first and the last quarter of its own life, so
+/// steady growth shows as a leak even in members the chaos restarts.
 /// </summary>
 public sealed class SoakMemory : IDisposable
 {
+    /// <summary>Shorter lives are mostly start-up (runtime, client buffers); their quarters are not compared.</summary>
+    public static readonly TimeSpan MinimumLife = TimeSpan.FromSeconds(40);
+
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
     private readonly Func<IReadOnlyList<(string Process, long? Bytes)>> _members;
@@ -50,26 +56,23 @@ public sealed class SoakMemory : IDisposable
         }
     }
 
-    /// <summary>The rows for the run from the sampler's start to <paramref name="end"/> (the producer's end).</summary>
-    public IReadOnlyList<MemoryRow> Report(TimeSpan end)
+    /// <summary>Stops sampling; one row per process, this one first, then the longest-lived.</summary>
+    public IReadOnlyList<MemoryRow> Report()
     {
         _timer.Change(Timeout.Infinite, Timeout.Infinite);
-        var quarter = end / 4;
         lock (_lock)
         {
             return _samples.Select(s =>
             {
-                long? Peak(TimeSpan from, TimeSpan to)
-                {
-                    var inside = s.Value.Where(x => x.At >= from && x.At <= to).ToList();
-                    return inside.Count == 0 ? null : inside.Max(x => x.Bytes);
-                }
-                // Only a process alive from the first quarter to the last is compared across them.
-                bool whole = s.Value[0].At <= quarter && s.Value[^1].At >= end - quarter;
-                return new MemoryRow(s.Key, s.Value.Max(x => x.Bytes),
-                    whole ? Peak(TimeSpan.Zero, quarter) : null,
-                    whole ? Peak(end - quarter, end) : null);
-            }).OrderBy(r => r.Process == LabProcess ? 0 : 1).ThenBy(r => r.Process, StringComparer.Ordinal).ToList();
+                var (from, to) = (s.Value[0].At, s.Value[^1].At);
+                var life = to - from;
+                var quarter = life / 4;
+                long? Peak(TimeSpan a, TimeSpan b) => s.Value.Where(x => x.At >= a && x.At <= b).Max(x => (long?)x.Bytes);
+                bool compared = life >= MinimumLife;
+                return new MemoryRow(s.Key, life, s.Value.Max(x => x.Bytes),
+                    compared ? Peak(from, from + quarter) : null,
+                    compared ? Peak(to - quarter, to) : null);
+            }).OrderBy(r => r.Process == LabProcess ? 0 : 1).ThenByDescending(r => r.Life).ToList();
         }
     }
 
