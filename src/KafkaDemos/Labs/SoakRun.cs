@@ -90,9 +90,8 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
 
             _phase = "producing";
             var produceClock = Stopwatch.StartNew();
-            using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
-            _lines = new PacedLines(settings.Rate, settings.Duration, stopProducing.Token);
-            var producing = ProduceAsync(_lines, stopProducing.Token);
+            _lines = new PacedLines(settings.Rate, settings.Duration, ctx.Cancellation);
+            var producing = ProduceAsync(_lines, ctx.Cancellation);
             await ChaosAsync(plan, produceClock, producing);
             var produced = await producing;
             var produceTime = produceClock.Elapsed;
@@ -118,18 +117,19 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
 
     private async Task<ProduceResult> ProduceAsync(PacedLines lines, CancellationToken stop)
     {
-        var producerConfig = new ProducerConfig(broker.ProducerConfig(config).ToDictionary())
-        {
-            MessageTimeoutMs = ProducerMessageTimeoutMs,
-            ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
-            SocketTimeoutMs = SocketTimeoutMs,
-        };
+        // The lab's timing, unless -X says otherwise.
+        var producerConfig = new ProducerConfig(broker.ProducerConfig(config).ToDictionary());
+        if (!Given("message.timeout.ms")) producerConfig.MessageTimeoutMs = ProducerMessageTimeoutMs;
+        if (!Given("reconnect.backoff.max.ms")) producerConfig.ReconnectBackoffMaxMs = ReconnectBackoffMaxMs;
+        if (!Given("socket.timeout.ms")) producerConfig.SocketTimeoutMs = SocketTimeoutMs;
         var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
         var sink = new ProducerSink(_history, () => _out);
         if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
         var careless = new ProducerConfig(producerConfig.ToDictionary()) { Acks = Acks.None, EnableIdempotence = false };
         return await Task.Run(() => ProducerDemos.For("async").RunAsync(careless, options, sink, stop), stop);
     }
+
+    private bool Given(string property) => (ctx.Get(GlobalOptions.Property) ?? []).Any(p => p.StartsWith(property + "=", StringComparison.Ordinal));
 
     private string NextName()
     {
