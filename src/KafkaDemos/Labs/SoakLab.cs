@@ -86,7 +86,8 @@ public static class SoakLab
             if (settings.Protocol == "consumer")
                 foreach (string property in new[] { "session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy" })
                     if (config.Client(ClientKind.Consumer).TryGetValue(property, out var set))
-                        throw new UsageException($"--group-protocol consumer: {property}={set.Value} (from {set.Source}) is decided by the broker under group.protocol=consumer; remove it from the configuration");
+                        throw new UsageException($"--group-protocol consumer: {property}={set.Value} (from {set.Source}) is decided by the broker under " +
+                                                 "group.protocol=consumer, and librdkafka refuses a consumer that sets it; the members cannot use this configuration");
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
             if (settings.Break && broker.Embedded is null)
                 throw new UsageException("--break acks0 needs the embedded broker's faults (leader moves, a broker down) to lose records: add --embedded");
