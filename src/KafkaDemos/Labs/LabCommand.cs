@@ -13,6 +13,7 @@ public static class LabCommand
               rebalance  consumers join and leave a group; the assignment after every change
               delivery   acks and idempotence under injected faults: what arrived once, twice, never
               commits    each commit strategy crashed mid-batch: what was processed twice, never
+              soak       minutes of load while members are killed, restarted and joined: nothing acknowledged lost
 
             Examples:
               demo lab rebalance
