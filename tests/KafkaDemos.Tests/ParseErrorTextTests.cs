@@ -27,7 +27,7 @@ public sealed class ParseErrorTextTests
 
     [Theory]
     [InlineData(new[] { "foo" }, "'foo' is not a command of 'demo'. Commands: tour, lab,")]
-    [InlineData(new[] { "lab", "foo" }, "'foo' is not a command of 'demo lab'. Commands: rebalance, delivery, commits, sink.")]
+    [InlineData(new[] { "lab", "foo" }, "'foo' is not a command of 'demo lab'. Commands: rebalance, delivery, commits, sink, soak.")]
     public void An_unknown_command_is_named_on_the_first_line(string[] args, string expected)
     {
         var lines = ErrorLines(args);

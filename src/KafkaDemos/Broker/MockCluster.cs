@@ -80,6 +80,8 @@ public sealed unsafe class MockCluster : IDisposable
 
     public void SetBrokerDown(int brokerId) => Check(MockClusterNative.BrokerSetDown(Cluster, brokerId), $"take broker {brokerId} down");
 
+    public void SetBrokerUp(int brokerId) => Check(MockClusterNative.BrokerSetUp(Cluster, brokerId), $"bring broker {brokerId} up");
+
     public void SetRoundTripTime(int brokerId, TimeSpan rtt) =>
         Check(MockClusterNative.BrokerSetRtt(Cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} round-trip time");
 

@@ -14,6 +14,7 @@ public static class LabCommand
               delivery   acks and idempotence under injected faults: what arrived once, twice, never
               commits    each commit strategy crashed mid-batch: what was processed twice, never
               sink       the course's database consumer killed mid-run: what the table holds twice, never
+              soak       minutes of load while members are killed, restarted and joined: nothing acknowledged lost
 
             Examples:
               demo lab rebalance
@@ -26,6 +27,7 @@ public static class LabCommand
             DeliveryLab.Create(embedded),
             CommitsLab.Create(embedded),
             SinkLab.Create(embedded),
+            SoakLab.Create(embedded),
         };
     }
 }

@@ -43,6 +43,9 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_down")]
     public static partial int BrokerSetDown(nint mcluster, int brokerId);
 
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    public static partial int BrokerSetUp(nint mcluster, int brokerId);
+
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
     public static partial int BrokerSetRtt(nint mcluster, int brokerId, int rttMs);
 

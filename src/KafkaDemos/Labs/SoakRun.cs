@@ -1,0 +1,427 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Consumers;
+using KafkaDemos.Admin;
+using KafkaDemos.Cli;
+using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+using KafkaDemos.Producers;
+
+namespace KafkaDemos.Labs;
+
+/// <summary>One soak run, from the first member's start to the final table.</summary>
+public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
+{
+    private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BrokerDownFor = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    // A broker that was down is tried again within a second (librdkafka backs off up to 10 s by default),
+    // and a record waits up to 30 s for its answer, so a 3 s outage delays records but does not fail them.
+    private const int ReconnectBackoffMaxMs = 1000;
+    private const int ProducerMessageTimeoutMs = 30_000;
+
+    // A connection to a broker that went down was seen to stay open without answers until librdkafka's
+    // socket.timeout.ms (60 s by default) gave up on it; its partitions stalled that long. 10 s bounds it.
+    private const int SocketTimeoutMs = 10_000;
+
+    private readonly SoakHistory _history = new();
+    private readonly List<SoakMember> _members = [];
+    private readonly Lock _membersLock = new();
+    private readonly List<ChaosEvent> _chaos = [];
+    private readonly List<string> _stalls = [];
+    private readonly Stopwatch _clock = new();
+    private readonly HashSet<string> _base = Enumerable.Range(1, settings.Consumers).Select(i => $"consumer-{i}").ToHashSet();
+    private IEventSink _out = ctx.Output;
+    private string _topic = "";
+    private string _group = "";
+    private int _partitions;
+    private int _nextId;
+    private int _nextName;
+    private PacedLines? _lines;
+    private string _phase = "starting";
+
+    private ConsumerConfig ConsumerConfig => broker.ConsumerConfig(config);
+
+    public async Task<int> RunAsync()
+    {
+        var created = await broker.CreateTopicAllowingDefaultAsync(config, "lab.soak", settings.Partitions);
+        _topic = created.Name;
+        _partitions = created.Partitions;
+        _group = "lab-soak-" + Guid.NewGuid().ToString("N")[..8];
+        var kinds = broker.Embedded is null ? SoakChaos.ClientSide : SoakChaos.WithBrokerFaults;
+        var plan = SoakChaos.Plan(settings.Seed, settings.Duration, settings.ChaosEvery, kinds);
+
+        ctx.Info($"The lab runs on {broker.Description}.");
+        ctx.Info($"Topic {_topic} ({_partitions} partitions{(created.AutoCreated ? ", auto-created by the broker" : "")}), group {_group}, " +
+                 $"{settings.Consumers} members (demo consume --commit {settings.Strategy}, group.protocol={settings.Protocol}) as child processes.");
+        ctx.Info(settings.Break
+            ? $"Negative control --break acks0: the producer sends with acks=0 and no idempotence, {settings.Rate}/s for {settings.Duration.TotalSeconds:0} s; it cannot know what the broker refused."
+            : $"Producer: idempotent (acks=all), {settings.Rate} records/s for {settings.Duration.TotalSeconds:0} s.");
+        ctx.Info($"Chaos (seed {settings.Seed}): {plan.Count} actions about every {settings.ChaosEvery.TotalSeconds:0.#} s, of {string.Join(", ", kinds.Select(Describe))}" +
+                 (broker.Embedded is null ? " (client side only: this broker is not the embedded one)." : "."));
+        if (broker.Embedded is not null && settings.Protocol == "classic") ctx.Info($"Group timing: {LabGroupTiming.Note}.");
+        ctx.Info($"Every client retries a broker that went away within {ReconnectBackoffMaxMs} ms (reconnect.backoff.max.ms); " +
+                 $"the producer waits up to {ProducerMessageTimeoutMs / 1000} s for each answer (message.timeout.ms).");
+        ctx.Info($"Every client gives up on a connection that stops answering after {SocketTimeoutMs / 1000} s (socket.timeout.ms; librdkafka's default is 60 s): " +
+                 "a connection to a broker that went down was seen to stay open, silent, until then, and its partitions stalled.");
+
+        _clock.Start();
+        using var memory = new SoakMemory(MemberMemory);
+        var progress = new SoakProgress(ctx, Progress);
+        _out = progress.Sink;
+        var work = WorkAsync(plan, memory);
+        await progress.RunAsync(work);
+        _out = ctx.Output;
+        var (verdict, produced, memoryRows, elapsed) = await work;
+        List<ChaosEvent> chaos;
+        lock (_chaos) chaos = [.. _chaos];
+        List<string> stalls;
+        lock (_stalls) stalls = [.. _stalls];
+        return SoakReport.Emit(ctx, settings, broker.Embedded is not null,
+            new SoakOutcome(verdict, produced, memoryRows, elapsed, chaos, stalls, _history.Size()));
+    }
+
+    private async Task<(SoakVerdict, ProduceResult, IReadOnlyList<MemoryRow>, TimeSpan)> WorkAsync(IReadOnlyList<ChaosAction> plan, SoakMemory memory)
+    {
+        try
+        {
+            for (int i = 0; i < settings.Consumers; i++) StartMember(NextName());
+            await FormAsync();
+
+            _phase = "producing";
+            var produceClock = Stopwatch.StartNew();
+            _lines = new PacedLines(settings.Rate, settings.Duration, ctx.Cancellation);
+            var producing = ProduceAsync(_lines, ctx.Cancellation);
+            await ChaosAsync(plan, produceClock, producing);
+            var produced = await producing;
+            var produceTime = produceClock.Elapsed;
+            var memoryRows = memory.Report();
+
+            _phase = "draining";
+            await DrainAsync();
+            _phase = "stopping";
+            await StopAllAsync();
+
+            _phase = "checking";
+            var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            var stored = await Task.Run(() => ReadBack.All(ConsumerConfig, _topic, ReadTimeout), ctx.Cancellation);
+            var log = positions.Select(p => new LogPartition(p.Partition.Partition.Value, p.Low, p.High, p.Committed)).ToList();
+            return (SoakAudit.Check(_history.Snapshot(), log, stored), produced, memoryRows, produceTime);
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private async Task<ProduceResult> ProduceAsync(PacedLines lines, CancellationToken stop)
+    {
+        // The lab's timing, unless -X says otherwise.
+        var producerConfig = new ProducerConfig(broker.ProducerConfig(config).ToDictionary());
+        if (!Given("message.timeout.ms")) producerConfig.MessageTimeoutMs = ProducerMessageTimeoutMs;
+        if (!Given("reconnect.backoff.max.ms")) producerConfig.ReconnectBackoffMaxMs = ReconnectBackoffMaxMs;
+        if (!Given("socket.timeout.ms")) producerConfig.SocketTimeoutMs = SocketTimeoutMs;
+        var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
+        var sink = new ProducerSink(_history, () => _out);
+        if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
+        var careless = new ProducerConfig(producerConfig.ToDictionary()) { Acks = Acks.None, EnableIdempotence = false };
+        return await Task.Run(() => ProducerDemos.For("async").RunAsync(careless, options, sink, stop), stop);
+    }
+
+    private bool Given(string property) => (ctx.Get(GlobalOptions.Property) ?? []).Any(p => p.StartsWith(property + "=", StringComparison.Ordinal));
+
+    private string NextName()
+    {
+        string name;
+        do name = $"consumer-{++_nextName}";
+        while (Live().Any(m => m.Name == name));
+        return name;
+    }
+
+    private SoakMember StartMember(string name)
+    {
+        List<string> args = ["consume", "--commit", settings.Strategy, "--topic", _topic, "--group", _group, "--from-beginning",
+            "-b", broker.BootstrapServers, "-o", "json"];
+        foreach (string file in ctx.Get(GlobalOptions.Config) ?? []) args.AddRange(["--config", file]);
+        args.AddRange(["-X", $"reconnect.backoff.max.ms={ReconnectBackoffMaxMs}", "-X", $"socket.timeout.ms={SocketTimeoutMs}"]);
+        if (settings.Protocol == GroupProtocolSettings.Consumer) args.AddRange(["--group-protocol", GroupProtocolSettings.Consumer]);
+        else if (broker.Embedded is not null)
+            foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
+        foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
+        var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
+        lock (_membersLock) _members.Add(member);
+        _out.Emit(new InfoEvent($"Started {member.Label}."));
+        return member;
+    }
+
+    private List<SoakMember> Live()
+    {
+        lock (_membersLock) return _members.Where(m => !m.Finished.IsCompleted).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private void Forget(SoakMember member)
+    {
+        lock (_membersLock) _members.Remove(member);
+    }
+
+    private IReadOnlyList<(string, long?)> MemberMemory() => Live().Select(m => (m.Label, m.WorkingSet())).ToList();
+
+    /// <summary>Waits until the group has given every partition to a member.</summary>
+    private async Task FormAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (_history.Owned().Count < _partitions)
+        {
+            if (deadline.Elapsed > FormTimeout)
+                throw new DemoException($"The group did not give all {_partitions} partitions to its members within {FormTimeout.TotalSeconds:0} s " +
+                                        $"(owned: {_history.Owned().Count})", ExitCodes.Failed);
+            await Task.Delay(Tick, ctx.Cancellation);
+        }
+        _out.Emit(new InfoEvent($"The group owns all {_partitions} partitions after {_clock.Elapsed.TotalSeconds:0.0} s; producing."));
+    }
+
+    /// <summary>Carries out the plan while the producer runs; restarts a member that ended on its own.</summary>
+    private async Task ChaosAsync(IReadOnlyList<ChaosAction> plan, Stopwatch produceClock, Task producing)
+    {
+        int next = 0;
+        while (!producing.IsCompleted)
+        {
+            await Task.WhenAny(producing, Task.Delay(Tick));
+            ctx.Cancellation.ThrowIfCancellationRequested();
+            await SuperviseAsync();
+            if (next < plan.Count && produceClock.Elapsed >= plan[next].At && !producing.IsCompleted)
+                await ActAsync(plan[next++], produceClock);
+        }
+    }
+
+    private async Task SuperviseAsync()
+    {
+        List<SoakMember> gone;
+        lock (_membersLock) gone = _members.Where(m => m.Finished.IsCompleted && m.ExitedOnItsOwn).ToList();
+        foreach (var member in gone)
+        {
+            _out.Emit(new WarningEvent($"{member.Label} exited on its own (exit code {member.ExitCode}); restarting it"));
+            Forget(member);
+            await member.DisposeAsync();
+            StartMember(member.Name);
+        }
+    }
+
+    private async Task ActAsync(ChaosAction action, Stopwatch produceClock)
+    {
+        var live = Live();
+        string detail;
+        switch (action.Kind)
+        {
+            case ChaosKind.Kill when live.Count > 0:
+            {
+                var target = live[action.Pick % live.Count];
+                await target.KillAsync();
+                Forget(target);
+                await Task.Delay(RestartDelay, ctx.Cancellation);
+                var again = StartMember(target.Name);
+                detail = $"kill -9 {target.Label}; restarted {RestartDelay.TotalSeconds:0} s later as pid {again.ProcessId}";
+                break;
+            }
+            case ChaosKind.Stop when live.Count > 0:
+            {
+                var target = live[action.Pick % live.Count];
+                await target.StopAsync();
+                Forget(target);
+                var again = StartMember(target.Name);
+                detail = $"SIGTERM {target.Label} (exit code {target.ExitCode}); restarted as pid {again.ProcessId}";
+                break;
+            }
+            case ChaosKind.Join when live.Count(m => !_base.Contains(m.Name)) < 2:
+                detail = $"{StartMember(NextName()).Label} joins the group";
+                break;
+            case ChaosKind.Join:
+            {
+                var extra = live.Where(m => !_base.Contains(m.Name)).MaxBy(m => m.Id)!;
+                await extra.StopAsync();
+                Forget(extra);
+                detail = $"{extra.Label} leaves the group (SIGTERM; two members had already joined)";
+                break;
+            }
+            case ChaosKind.LeaderMove:
+                detail = MoveLeader(action.Pick);
+                break;
+            case ChaosKind.BrokerDown:
+            {
+                var cluster = broker.Embedded!.Cluster;
+                int id = 1 + action.Pick % cluster.BrokerCount;
+                cluster.SetBrokerDown(id);
+                try
+                {
+                    await Task.Delay(BrokerDownFor, ctx.Cancellation);
+                }
+                finally
+                {
+                    cluster.SetBrokerUp(id);
+                }
+                detail = $"broker {id} down for {BrokerDownFor.TotalSeconds:0} s, then up";
+                break;
+            }
+            default:
+                detail = "no member to act on";
+                break;
+        }
+        var e = new ChaosEvent(Math.Round(produceClock.Elapsed.TotalSeconds, 1), Describe(action.Kind), detail);
+        lock (_chaos) _chaos.Add(e);
+        _out.Emit(e);
+    }
+
+    private string MoveLeader(int pick)
+    {
+        var cluster = broker.Embedded!.Cluster;
+        int partition = pick % _partitions;
+        using var admin = new AdminClientBuilder(broker.AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
+        int leader = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single(p => p.PartitionId == partition).Leader;
+        var others = cluster.BrokerIds.Where(id => id != leader).ToList();
+        if (others.Count == 0) return $"partition {partition} has one broker to lead it; nothing moved";
+        int target = others[pick / _partitions % others.Count];
+        cluster.SetPartitionLeader(_topic, partition, target);
+        return $"leader of {_topic}-{partition} moves from broker {leader} to broker {target}";
+    }
+
+    /// <summary>
+    /// Waits (bounded) until, in every partition, some member has processed up to the log end. A partition
+    /// whose owner makes no progress on it for <see cref="StallTimeout"/> is stalled: the owner is stopped and
+    /// restarted so the group gives the partition out again, and the stall is counted and reported.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+        var ends = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
+            .ToDictionary(p => p.Partition.Partition.Value, p => (p.Low, p.High));
+        var deadline = Stopwatch.StartNew();
+        var progress = ends.Keys.ToDictionary(p => p, _ => (End: -1L, Since: TimeSpan.Zero));
+        while (true)
+        {
+            var processed = _history.ProcessedEnd();
+            var behind = ends.Where(e => e.Value.High > e.Value.Low && processed.GetValueOrDefault(e.Key) < e.Value.High).Select(e => e.Key).ToList();
+            if (behind.Count == 0)
+            {
+                _out.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
+                break;
+            }
+            if (deadline.Elapsed > DrainTimeout)
+            {
+                _out.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
+                    string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0}"))));
+                return;
+            }
+            foreach (int p in behind)
+            {
+                long end = processed.GetValueOrDefault(p);
+                if (progress[p].End != end) progress[p] = (end, deadline.Elapsed);
+                else if (deadline.Elapsed - progress[p].Since >= StallTimeout && _history.OwnerOf(p) is int owner)
+                {
+                    await RestartStalledAsync(owner, p, end, ends[p].High);
+                    progress[p] = (end, deadline.Elapsed);
+                }
+            }
+            await SuperviseAsync();
+            await Task.Delay(Tick, ctx.Cancellation);
+        }
+        await AwaitCommitsAsync(tps, ends.ToDictionary(e => e.Key, e => e.Value.High));
+    }
+
+    private async Task RestartStalledAsync(int owner, int partition, long at, long end)
+    {
+        var member = Live().FirstOrDefault(m => m.Id == owner);
+        if (member is null) return;
+        lock (_stalls) _stalls.Add($"partition {partition} at {at:N0} of {end:N0}, owner {member.Label}");
+        _out.Emit(new WarningEvent($"Partition {partition} stalled: its owner {member.Label} processed nothing of it for {StallTimeout.TotalSeconds:0} s " +
+                                   $"(at {at:N0} of {end:N0}); stopping and restarting it so the group gives the partition out again."));
+        await member.StopAsync();
+        Forget(member);
+        StartMember(member.Name);
+    }
+
+    /// <summary>
+    /// Gives the members time to commit what they processed before they are stopped (bounded). A stop
+    /// commits too, but with every member stopping at once the embedded broker refuses commits while the
+    /// group rebalances; this way a refused stop-time commit has nothing left to commit.
+    /// </summary>
+    private async Task AwaitCommitsAsync(IReadOnlyList<TopicPartition> tps, IReadOnlyDictionary<int, long> ends)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < CommitWait)
+        {
+            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            if (positions.All(p => p.High == p.Low || p.Committed >= ends[p.Partition.Partition.Value]))
+            {
+                _out.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
+        }
+        _out.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
+                                "may commit only when it stops); stopping the members, which commit on the way out."));
+    }
+
+    private async Task StopAllAsync()
+    {
+        List<SoakMember> all;
+        lock (_membersLock) all = [.. _members];
+        await Task.WhenAll(all.Select(async m =>
+        {
+            await m.DisposeAsync();
+            Forget(m);
+        }));
+    }
+
+    private SoakProgressEvent Progress()
+    {
+        var counts = _history.Counts();
+        int chaos;
+        lock (_chaos) chaos = _chaos.Count;
+        return new SoakProgressEvent(_phase, Math.Round(_clock.Elapsed.TotalSeconds, 1), _lines?.Count ?? 0, counts.Acked, counts.FailedDeliveries,
+            counts.ProcessedDistinct, counts.Pending, counts.Commits, counts.CommitFailures, Live().Select(m => m.Label).ToList(), chaos);
+    }
+
+    private static string Describe(ChaosKind kind) => kind switch
+    {
+        ChaosKind.Kill => "kill -9 + restart",
+        ChaosKind.Stop => "SIGTERM + restart",
+        ChaosKind.Join => "member joins",
+        ChaosKind.LeaderMove => "leader moves",
+        _ => "broker down + up",
+    };
+
+    /// <summary>Events go wherever the lab's output is at the moment (the live display holds status lines while it runs).</summary>
+    private sealed class ForwardSink(Func<IEventSink> target) : IEventSink
+    {
+        public void Emit(DemoEvent e) => target().Emit(e);
+
+        public void Flush() => target().Flush();
+    }
+
+    /// <summary>Records the producer's acknowledgements and failures in the history, and passes every event on.</summary>
+    private sealed class ProducerSink(SoakHistory history, Func<IEventSink> target) : IEventSink
+    {
+        public void Emit(DemoEvent e)
+        {
+            switch (e)
+            {
+                case DeliveredEvent d when SequenceCheck.NumberOf(d.Value) is long n:
+                    history.Acked(n);
+                    break;
+                case DeliveryFailedEvent:
+                    history.DeliveryFailed();
+                    break;
+            }
+            target().Emit(e);
+        }
+
+        public void Flush() => target().Flush();
+    }
+}
