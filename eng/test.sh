@@ -7,7 +7,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/.test-results"
 rm -rf "$results"
 
-
 dotnet test "$root/KafkaDemos.sln" --nologo --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@"
 status=$?
@@ -20,6 +19,8 @@ read -r total passed failed skipped < <(
     { t += attr("total"); p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); s += attr("total") - attr("executed") }
     END { printf "%d %d %d %d\n", t, p, f, s }')
 echo
+# Each failed test again, with its message, so the end of the log says what failed.
+cat "$results"/*.trx 2>/dev/null | awk -f "$root/eng/trx-failures.awk"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$total" -eq 0 ]; then echo "eng/test.sh: no test ran" >&2; exit 1; fi
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then exit 1; fi
