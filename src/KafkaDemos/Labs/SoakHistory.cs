@@ -30,6 +30,9 @@ public sealed record Ownership(int Process, int Partition, long StartSeq)
 
     /// <summary>The member reported a refused commit for this partition while it owned it.</summary>
     public bool CommitRefused { get; set; }
+
+    /// <summary>One past the highest offset the member processed in this ownership; 0 before the first.</summary>
+    public long ProcessedEnd { get; set; }
 }
 
 /// <summary>
@@ -128,6 +131,7 @@ public sealed class SoakHistory
                 _ownerships.Add(new Ownership(process, partition, ++_seq));
             }
             _processings.Add(new Processing(++_seq, process, ownership, partition, offset, number, latency));
+            if (offset + 1 > _ownerships[ownership].ProcessedEnd) _ownerships[ownership].ProcessedEnd = offset + 1;
             _processedNumbers.Add(number);
             if (offset + 1 > _processedEnd.GetValueOrDefault(partition)) _processedEnd[partition] = offset + 1;
         }
@@ -165,6 +169,12 @@ public sealed class SoakHistory
     public int? OwnerOf(int partition)
     {
         lock (_lock) return _open.Keys.Where(k => k.Partition == partition).Select(k => (int?)k.Process).FirstOrDefault();
+    }
+
+    /// <summary>Per partition owned right now, one past the highest offset its owner processed since it was given the partition.</summary>
+    public IReadOnlyDictionary<int, long> OwnersProcessedEnd()
+    {
+        lock (_lock) return _open.ToDictionary(o => o.Key.Partition, o => _ownerships[o.Value].ProcessedEnd);
     }
 
     /// <summary>Per partition, one past the highest offset any member processed.</summary>

@@ -16,6 +16,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BrokerDownFor = TimeSpan.FromSeconds(3);
@@ -104,9 +105,11 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             var memoryRows = memory.Report();
 
             _phase = "draining";
-            await DrainAsync();
+            var ends = await DrainAsync();
             _phase = "stopping";
-            await StopAllAsync();
+            // Committed to the end already: nothing is left for a stop-time commit, so the members may stop together.
+            if (await AwaitCommitsAsync(ends)) await StopAllAsync();
+            else await StopInTurnAsync(ends);
 
             _phase = "checking";
             var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
@@ -296,7 +299,8 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     /// whose owner makes no progress on it for <see cref="StallTimeout"/> is stalled: the owner is stopped and
     /// restarted so the group gives the partition out again, and the stall is counted and reported.
     /// </summary>
-    private async Task DrainAsync()
+    /// <returns>Each non-empty partition's log end when the producer had stopped.</returns>
+    private async Task<IReadOnlyDictionary<int, long>> DrainAsync()
     {
         var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
         var ends = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
@@ -316,7 +320,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             {
                 _out.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
                     string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0}"))));
-                return;
+                return Highs(ends);
             }
             foreach (int p in behind)
             {
@@ -331,8 +335,11 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             await SuperviseAsync();
             await Task.Delay(Tick, ctx.Cancellation);
         }
-        await AwaitCommitsAsync(tps, ends.ToDictionary(e => e.Key, e => e.Value.High));
+        return Highs(ends);
     }
+
+    private static Dictionary<int, long> Highs(Dictionary<int, (long Low, long High)> ends) =>
+        ends.Where(e => e.Value.High > e.Value.Low).ToDictionary(e => e.Key, e => e.Value.High);
 
     private async Task RestartStalledAsync(int owner, int partition, long at, long end)
     {
@@ -347,25 +354,70 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     }
 
     /// <summary>
-    /// Gives the members time to commit what they processed before they are stopped (bounded). A stop
-    /// commits too, but with every member stopping at once the embedded broker refuses commits while the
-    /// group rebalances; this way a refused stop-time commit has nothing left to commit.
+    /// Gives the members time to commit what they processed before they are stopped (bounded).
     /// </summary>
-    private async Task AwaitCommitsAsync(IReadOnlyList<TopicPartition> tps, IReadOnlyDictionary<int, long> ends)
+    /// <returns>True when the group has committed every partition to its end.</returns>
+    private async Task<bool> AwaitCommitsAsync(IReadOnlyDictionary<int, long> ends)
     {
+        if (settings.Strategy == RebalanceCommitConsumer.Name)
+        {
+            _out.Emit(new InfoEvent("--commit rebalance commits only when its partitions are revoked; stopping the members one at a time, which commit on the way out."));
+            return false;
+        }
+        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < CommitWait)
         {
             var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
-            if (positions.All(p => p.High == p.Low || p.Committed >= ends[p.Partition.Partition.Value]))
+            if (positions.All(p => !ends.TryGetValue(p.Partition.Partition.Value, out long end) || p.Committed >= end))
             {
                 _out.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
-                return;
+                return true;
             }
             await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
         }
         _out.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
-                                "may commit only when it stops); stopping the members, which commit on the way out."));
+                                "may commit only when it stops); stopping the members one at a time, which commit on the way out."));
+        return false;
+    }
+
+    /// <summary>
+    /// Stops the members one at a time, each once the group has settled after the one before left. A leave
+    /// starts a rebalance, and the embedded broker refuses commits while one runs (Apache Kafka accepts them):
+    /// members stopped together would have their stop-time commits refused, and --commit rebalance commits
+    /// nothing else. Settled means every partition has a live owner again and is committed to its end or
+    /// processed to its end by that owner, who then commits it when it is stopped in turn.
+    /// </summary>
+    private async Task StopInTurnAsync(IReadOnlyDictionary<int, long> ends)
+    {
+        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+        for (var live = Live(); live.Count > 0; live = Live())
+        {
+            var member = live[0];
+            await member.StopAsync();
+            Forget(member);
+            await member.DisposeAsync();
+            if (live.Count > 1) await SettleAsync(tps, ends);
+        }
+    }
+
+    private async Task SettleAsync(IReadOnlyList<TopicPartition> tps, IReadOnlyDictionary<int, long> ends)
+    {
+        var deadline = Stopwatch.StartNew();
+        var unsettled = ends.Keys.ToList();
+        while (deadline.Elapsed < SettleTimeout)
+        {
+            await Task.Delay(Tick, ctx.Cancellation);
+            var owners = _history.OwnersProcessedEnd();
+            unsettled = ends.Keys.Where(p => !owners.ContainsKey(p)).ToList();
+            if (unsettled.Count > 0) continue;
+            var committed = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
+                .ToDictionary(p => p.Partition.Partition.Value, p => p.Committed);
+            unsettled = ends.Where(e => (committed.GetValueOrDefault(e.Key) ?? 0) < e.Value && owners[e.Key] < e.Value).Select(e => e.Key).ToList();
+            if (unsettled.Count == 0) return;
+        }
+        _out.Emit(new WarningEvent($"The group did not settle within {SettleTimeout.TotalSeconds:0} s of a member's stop (partitions " +
+                                   $"{string.Join(", ", unsettled)} without an owner, or neither committed nor processed to their end by it); stopping the next member anyway."));
     }
 
     private async Task StopAllAsync()
