@@ -112,8 +112,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             else await StopInTurnAsync(ends);
 
             _phase = "checking";
-            var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
-            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            var positions = await PositionsAsync();
             var stored = await Task.Run(() => ReadBack.All(ConsumerConfig, _topic, ReadTimeout), ctx.Cancellation);
             var log = positions.Select(p => new LogPartition(p.Partition.Partition.Value, p.Low, p.High, p.Committed)).ToList();
             return (SoakAudit.Check(_history.Snapshot(), log, stored), produced, memoryRows, produceTime);
@@ -302,8 +301,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     /// <returns>Each non-empty partition's log end when the producer had stopped.</returns>
     private async Task<IReadOnlyDictionary<int, long>> DrainAsync()
     {
-        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
-        var ends = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
+        var ends = (await PositionsAsync())
             .ToDictionary(p => p.Partition.Partition.Value, p => (p.Low, p.High));
         var deadline = Stopwatch.StartNew();
         var progress = ends.Keys.ToDictionary(p => p, _ => (End: -1L, Since: TimeSpan.Zero));
@@ -364,11 +362,10 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             _out.Emit(new InfoEvent("--commit rebalance commits only when its partitions are revoked; stopping the members one at a time, which commit on the way out."));
             return false;
         }
-        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < CommitWait)
         {
-            var positions = await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
+            var positions = await PositionsAsync();
             if (positions.All(p => !ends.TryGetValue(p.Partition.Partition.Value, out long end) || p.Committed >= end))
             {
                 _out.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
@@ -390,18 +387,17 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     /// </summary>
     private async Task StopInTurnAsync(IReadOnlyDictionary<int, long> ends)
     {
-        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
         for (var live = Live(); live.Count > 0; live = Live())
         {
             var member = live[0];
             await member.StopAsync();
             Forget(member);
             await member.DisposeAsync();
-            if (live.Count > 1) await SettleAsync(tps, ends);
+            if (live.Count > 1) await SettleAsync(ends);
         }
     }
 
-    private async Task SettleAsync(IReadOnlyList<TopicPartition> tps, IReadOnlyDictionary<int, long> ends)
+    private async Task SettleAsync(IReadOnlyDictionary<int, long> ends)
     {
         var deadline = Stopwatch.StartNew();
         var unsettled = ends.Keys.ToList();
@@ -411,13 +407,20 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             var owners = _history.OwnersProcessedEnd();
             unsettled = ends.Keys.Where(p => !owners.ContainsKey(p)).ToList();
             if (unsettled.Count > 0) continue;
-            var committed = (await Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation))
+            var committed = (await PositionsAsync())
                 .ToDictionary(p => p.Partition.Partition.Value, p => p.Committed);
             unsettled = ends.Where(e => (committed.GetValueOrDefault(e.Key) ?? 0) < e.Value && owners[e.Key] < e.Value).Select(e => e.Key).ToList();
             if (unsettled.Count == 0) return;
         }
         _out.Emit(new WarningEvent($"The group did not settle within {SettleTimeout.TotalSeconds:0} s of a member's stop (partitions " +
                                    $"{string.Join(", ", unsettled)} without an owner, or neither committed nor processed to their end by it); stopping the next member anyway."));
+    }
+
+    /// <summary>The group's committed offset and the log's start and end of every partition of the topic.</summary>
+    private Task<IReadOnlyList<PartitionPosition>> PositionsAsync()
+    {
+        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+        return Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
     }
 
     private async Task StopAllAsync()
