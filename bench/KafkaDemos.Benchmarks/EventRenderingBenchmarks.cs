@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Benchmarks;
@@ -13,14 +13,14 @@ public class EventRenderingBenchmarks
 {
     private readonly InfoEvent _info = new("key=3, value=msg_3 -> ak03.fourpartition [2] @ 17");
     private readonly DeliveredEvent _delivered = new("ak03.fourpartition", 2, 17, "3", "msg_3" + new string('.', 95), 4.2, PersistenceStatus.Persisted);
-    private JsonEventSink _json = null!;
-    private TextEventSink _text = null!;
+    private JsonOutput _json = null!;
+    private TextOutput _text = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _json = new JsonEventSink(Stream.Null);
-        _text = new TextEventSink(TextWriter.Null, TextWriter.Null);
+        _json = new JsonOutput(Stream.Null);
+        _text = new TextOutput(TextWriter.Null, TextWriter.Null);
     }
 
     [Benchmark]

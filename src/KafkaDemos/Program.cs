@@ -1,3 +1,3 @@
-using KafkaDemos.Cli;
+using KafkaDemos;
 
 return await CliHost.RunAsync(CommandTree.Create(), args);

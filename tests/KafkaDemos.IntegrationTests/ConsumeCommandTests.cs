@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KafkaDemos.Broker;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests;

@@ -1,4 +1,5 @@
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests;

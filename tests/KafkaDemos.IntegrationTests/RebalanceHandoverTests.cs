@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests;

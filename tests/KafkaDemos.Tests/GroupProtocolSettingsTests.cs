@@ -1,6 +1,7 @@
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tests;
 

@@ -1,5 +1,6 @@
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tests;
 

@@ -1,5 +1,5 @@
-using KafkaDemos.Tour;
 using KafkaDemos.Labs;
+using KafkaDemos.Tour;
 
 namespace KafkaDemos.Tests;
 

@@ -1,4 +1,5 @@
 using KafkaDemos.Cli;
+using KafkaDemos.Core;
 using KafkaDemos.Sink;
 
 namespace KafkaDemos.Tests;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tests;
 

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 

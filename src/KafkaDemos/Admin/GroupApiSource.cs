@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 
@@ -10,11 +10,11 @@ namespace KafkaDemos.Admin;
 /// offers. Asked once per refresh, so a rebalance is timed to the refresh it was first seen in.
 /// DescribeGroups does not carry the generation: the view shows it as unknown.
 /// </summary>
-public sealed class GroupApiSource(AdminClientConfig config, string group, IEventSink sink) : IGroupSource
+public sealed class GroupApiSource(AdminClientConfig config, string group, IOutput sink) : IGroupSource
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly IAdminClient _admin = new AdminClientBuilder(config).SetLogHandler(Cli.ClientLog.Handler<IAdminClient>(sink)).Build();
+    private readonly IAdminClient _admin = new AdminClientBuilder(config).SetLogHandler(ClientLog.Handler<IAdminClient>(sink)).Build();
     private readonly RebalanceTimeline _timeline = new(group);
 
     public string Name => "group_api";
@@ -39,7 +39,7 @@ public sealed class GroupApiSource(AdminClientConfig config, string group, IEven
         }
         catch (TimeoutException e)
         {
-            throw new Cli.DemoException($"The broker did not describe group '{group}' within {RequestTimeout.TotalSeconds + 1:0} s; is it still up?", Cli.ExitCodes.Failed, e);
+            throw new DemoException($"The broker did not describe group '{group}' within {RequestTimeout.TotalSeconds + 1:0} s; is it still up?", ExitCodes.Failed, e);
         }
         var committed = offsets.SelectMany(o => o.Partitions)
             .Where(p => p.Offset.Value >= 0)

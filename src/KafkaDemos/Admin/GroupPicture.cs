@@ -1,3 +1,5 @@
+using KafkaDemos.Core;
+
 namespace KafkaDemos.Admin;
 
 /// <summary>

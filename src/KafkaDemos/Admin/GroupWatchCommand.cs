@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using Spectre.Console;
 
 namespace KafkaDemos.Admin;

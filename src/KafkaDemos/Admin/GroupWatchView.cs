@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaDemos.Core;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 

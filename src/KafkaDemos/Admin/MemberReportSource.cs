@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 
@@ -28,7 +28,7 @@ public sealed class MemberReportSource : IGroupSource
     private int _unprimedRefreshes;
     private DateTime _newest = DateTime.MinValue;
 
-    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, IEventSink sink)
+    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, IOutput sink)
     {
         _group = group;
         _topic = statusTopic;

@@ -1,3 +1,5 @@
+using KafkaDemos.Core;
+
 namespace KafkaDemos.Admin;
 
 /// <summary>An owner of a partition: the member id and the client id it connected with.</summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 
@@ -13,7 +13,7 @@ public static class WatchConsumer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, IEventSink sink)
+    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, IOutput sink)
     {
         // group.protocol and its settings matter only to a member; this consumer never becomes one.
         var settings = baseConfig

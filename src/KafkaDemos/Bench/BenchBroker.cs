@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using KafkaDemos.Broker;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 using KafkaDemos.Labs;
 
 namespace KafkaDemos.Bench;
@@ -39,7 +39,7 @@ public sealed class BenchBroker : IAsyncDisposable
     /// </summary>
     public bool KeepsRecentDataOnly { get; private set; }
 
-    public static async Task<BenchBroker> ConnectAsync(DemoConfiguration config, bool embedded, IEventSink output)
+    public static async Task<BenchBroker> ConnectAsync(DemoConfiguration config, bool embedded, IOutput output)
     {
         var broker = await LabBroker.AcquireAsync(config, embedded, output);
         if (broker.Embedded is { } inProcess)

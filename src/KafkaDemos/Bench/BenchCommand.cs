@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Bench;

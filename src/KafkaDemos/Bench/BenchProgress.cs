@@ -1,4 +1,4 @@
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using Spectre.Console;
 
 namespace KafkaDemos.Bench;
@@ -12,9 +12,9 @@ public static class BenchProgress
 {
     private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(100);
 
-    public delegate Task<BenchResultEvent> Run(BenchPlan plan, IEventSink output, BenchStage stage);
+    public delegate Task<BenchResultEvent> Run(BenchPlan plan, IOutput output, BenchStage stage);
 
-    public static async Task<IReadOnlyList<BenchResultEvent>> RunAllAsync(IReadOnlyList<BenchPlan> plans, IEventSink output, Run run)
+    public static async Task<IReadOnlyList<BenchResultEvent>> RunAllAsync(IReadOnlyList<BenchPlan> plans, IOutput output, Run run)
     {
         if (Console.IsErrorRedirected) return await PlainAsync(plans, output, run);
 
@@ -59,7 +59,7 @@ public static class BenchProgress
         task.Value = Math.Min(stage.Done(), stage.Total);
     }
 
-    private static async Task<IReadOnlyList<BenchResultEvent>> PlainAsync(IReadOnlyList<BenchPlan> plans, IEventSink output, Run run)
+    private static async Task<IReadOnlyList<BenchResultEvent>> PlainAsync(IReadOnlyList<BenchPlan> plans, IOutput output, Run run)
     {
         var results = new List<BenchResultEvent>();
         foreach (var plan in plans)
@@ -73,7 +73,7 @@ public static class BenchProgress
     }
 
     /// <summary>Keeps events while the bars are on screen.</summary>
-    private sealed class HeldSink : IEventSink
+    private sealed class HeldSink : IOutput
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<DemoEvent> _events = new();
 
@@ -83,7 +83,7 @@ public static class BenchProgress
         {
         }
 
-        public void Release(IEventSink output)
+        public void Release(IOutput output)
         {
             while (_events.TryDequeue(out var e)) output.Emit(e);
         }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Bench;
@@ -45,12 +45,12 @@ public static class BenchRuns
     /// <summary>How long the consumer waits for a next record before it reports the rest as not read.</summary>
     private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(10);
 
-    public static Task<BenchResultEvent> RunAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation) =>
+    public static Task<BenchResultEvent> RunAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation) =>
         plan.IsConsume
             ? ConsumeAsync(plan, settings, broker, output, stage, cancellation)
             : ProduceAsync(plan, settings, broker, output, stage, cancellation);
 
-    private static async Task<BenchResultEvent> ProduceAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<BenchResultEvent> ProduceAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
     {
         var demo = ProducerDemos.For(plan.Mode);
         var config = broker.Apply(Copy(settings.Producer));
@@ -87,7 +87,7 @@ public static class BenchRuns
         FlushTimeout = ProduceOptions.FlushTimeoutFor(config),
     };
 
-    private static async Task<BenchResultEvent> ConsumeAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<BenchResultEvent> ConsumeAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
     {
         var source = settings.Topic is { } existing
             ? Existing(existing, broker)
@@ -172,7 +172,7 @@ public static class BenchRuns
             : throw new UsageException($"--topic '{topic}' does not exist on {broker.BootstrapServers} (demo topics list shows the topics there)");
 
     /// <summary>A fresh topic filled with the fire-and-forget demo, sized so the broker keeps every record.</summary>
-    private static async Task<ConsumeSource> FillAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IEventSink output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<ConsumeSource> FillAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
     {
         // A broker that keeps only recent data per partition would drop the start of a big topic:
         // spread the records over enough partitions that all of them stay readable.

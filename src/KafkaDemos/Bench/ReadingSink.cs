@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Bench;
 
@@ -11,7 +11,7 @@ namespace KafkaDemos.Bench;
 /// Warnings and errors still reach the user. Only the consumer's thread records; the progress
 /// display and the idle watchdog read.
 /// </summary>
-public sealed class ReadingSink(IEventSink output) : IEventSink, IRecordCounter
+public sealed class ReadingSink(IOutput output) : IOutput, IRecordCounter
 {
     private readonly long _created = Stopwatch.GetTimestamp();
     private long _read;

@@ -1,4 +1,4 @@
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Bench;
@@ -8,7 +8,7 @@ namespace KafkaDemos.Bench;
 /// records each delivery's latency (as an <see cref="IDeliveryCounter"/>, so no event is built per message). Warnings and errors
 /// still reach the user; the demo's own start lines and summary are replaced by the benchmark's.
 /// </summary>
-public sealed class RecordingSink(IEventSink output, LatencyRecorder latencies) : IEventSink, IDeliveryCounter
+public sealed class RecordingSink(IOutput output, LatencyRecorder latencies) : IOutput, IDeliveryCounter
 {
     private long _sent;
     private long _delivered;

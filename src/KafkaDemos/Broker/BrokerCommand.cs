@@ -1,7 +1,7 @@
 using System.CommandLine;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Broker;
 

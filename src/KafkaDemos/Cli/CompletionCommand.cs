@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Cli;
 
@@ -16,9 +16,9 @@ public static class DemoAction
     public static async Task<int> RunAsync(ParseResult parse, Func<DemoContext, Task<int>> body, CancellationToken token)
     {
         var format = parse.GetValue(GlobalOptions.Output);
-        IEventSink sink = format == OutputFormat.Json
-            ? new JsonEventSink(Console.OpenStandardOutput())
-            : new TextEventSink(Console.Out, Console.Error);
+        IOutput sink = format == OutputFormat.Json
+            ? new JsonOutput(Console.OpenStandardOutput())
+            : new TextOutput(Console.Out, Console.Error);
         try
         {
             return await body(new DemoContext(parse, sink, format, token));

@@ -1,15 +1,15 @@
 using System.CommandLine;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Cli;
 
 /// <summary>What every command's action receives: the parse result, the event sink and Ctrl+C.</summary>
-public sealed class DemoContext(ParseResult parse, IEventSink output, OutputFormat format, CancellationToken cancellation)
+public sealed class DemoContext(ParseResult parse, IOutput output, OutputFormat format, CancellationToken cancellation)
 {
     public ParseResult Parse { get; } = parse;
 
-    public IEventSink Output { get; } = output;
+    public IOutput Output { get; } = output;
 
     public OutputFormat Format { get; } = format;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Cli;
 

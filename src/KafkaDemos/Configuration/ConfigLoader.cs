@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text.Json;
-using KafkaDemos.Cli;
+using KafkaDemos.Core;
 using Microsoft.Extensions.Configuration;
 
 namespace KafkaDemos.Configuration;

@@ -1,5 +1,5 @@
 using System.Text;
-using KafkaDemos.Cli;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Configuration;
 

@@ -1,4 +1,4 @@
-using KafkaDemos.Cli;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Configuration;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Consumers;
 
@@ -13,7 +13,7 @@ public static class AutoCommitConsumer
 {
     public const string Name = "auto";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop) =>
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop) =>
         ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
     private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)

@@ -3,6 +3,7 @@ using System.Globalization;
 using KafkaDemos.Admin;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Consumers;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Consumers;
 
@@ -22,7 +22,7 @@ public sealed partial class ConsumerRun
     private readonly string _strategy;
     private readonly ConsumerConfig _config;
     private readonly ConsumeOptions _options;
-    private readonly IEventSink _sink;
+    private readonly IOutput _sink;
     private readonly CancellationToken _stop;
     private readonly IRecordCounter? _counter;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -40,7 +40,7 @@ public sealed partial class ConsumerRun
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
-    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop)
+    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop)
     {
         _strategy = strategy;
         _config = config;
@@ -56,7 +56,7 @@ public sealed partial class ConsumerRun
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, IEventSink sink, CancellationToken stop, Action<ConsumerRun> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop, Action<ConsumerRun> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
         if (options.MaxMessages is < 1) throw new UsageException($"--max-messages {options.MaxMessages} must be at least 1");

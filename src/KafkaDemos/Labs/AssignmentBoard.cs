@@ -1,4 +1,5 @@
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 

@@ -4,9 +4,9 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Admin;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;
@@ -248,7 +248,7 @@ public static class CommitsLab
     }
 
     /// <summary>Keeps a strategy's events until the lab prints them in order.</summary>
-    private sealed class BufferSink : IEventSink
+    private sealed class BufferSink : IOutput
     {
         private readonly ConcurrentQueue<DemoEvent> _events = new();
 
@@ -262,7 +262,7 @@ public static class CommitsLab
     }
 
     /// <summary>One member's view: the offsets it processed (its consumed events), in order.</summary>
-    private sealed class MemberRecords(string name, IEventSink inner) : IEventSink
+    private sealed class MemberRecords(string name, IOutput inner) : IOutput
     {
         private readonly Lock _lock = new();
         private readonly List<long> _records = [];

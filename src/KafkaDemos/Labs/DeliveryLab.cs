@@ -4,8 +4,8 @@ using Confluent.Kafka;
 using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;
@@ -200,7 +200,7 @@ public static class DeliveryLab
     };
 
     /// <summary>One setting's run: where its events go, and the stream and faults it meets.</summary>
-    public sealed record RowRun(IEventSink Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
+    public sealed record RowRun(IOutput Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
 
     public sealed record Row(Setting Setting, bool Ran, ProduceResult? Produced, long Once, long Duplicates, long Lost, bool InOrder, int Faults, int LostAnswersMet, bool WithFaults)
     {
@@ -330,7 +330,7 @@ public static class DeliveryLab
     }
 
     /// <summary>Feeds delivery reports to the fault injector; every record's line still reaches the output.</summary>
-    private sealed class ReportSink(IEventSink inner, FaultInjector? injector, bool text) : IEventSink
+    private sealed class ReportSink(IOutput inner, FaultInjector? injector, bool text) : IOutput
     {
         private long _clientWarnings;
 

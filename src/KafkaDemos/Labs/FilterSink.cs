@@ -1,9 +1,10 @@
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
+
 
 namespace KafkaDemos.Labs;
 
 /// <summary>Passes on only the events a lab wants to show; the rest are dropped (the lab counts what it needs elsewhere).</summary>
-public sealed class FilterSink(IEventSink inner, Func<DemoEvent, bool> show) : IEventSink
+public sealed class FilterSink(IOutput inner, Func<DemoEvent, bool> show) : IOutput
 {
     public void Emit(DemoEvent e)
     {

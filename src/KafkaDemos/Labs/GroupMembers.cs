@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Native;
 
 namespace KafkaDemos.Labs;
@@ -29,7 +29,7 @@ public sealed class InProcessMember : IGroupMember
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<ConsumeOutcome> _run;
 
-    public InProcessMember(string name, ConsumerConfig config, string topic, IEventSink sink)
+    public InProcessMember(string name, ConsumerConfig config, string topic, IOutput sink)
     {
         Name = name;
         var options = new ConsumeOptions { Topics = [topic], Member = name };
@@ -65,19 +65,19 @@ public sealed class ChildProcessMember : IGroupMember
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Process _process;
-    private readonly IEventSink _sink;
+    private readonly IOutput _sink;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastMessages = new();
     private readonly Queue<string> _stderr = new();
     private bool _killed;
 
-    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IEventSink sink)
+    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IOutput sink)
         : this(name, DemoExecutable.StartInfo(consumeArgs), sink)
     {
     }
 
     /// <summary>A member from an explicit command line: tests start the built executable this way.</summary>
-    internal ChildProcessMember(string name, ProcessStartInfo start, IEventSink sink)
+    internal ChildProcessMember(string name, ProcessStartInfo start, IOutput sink)
     {
         Name = name;
         _sink = sink;

@@ -3,8 +3,8 @@ using Confluent.Kafka.Admin;
 using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 
@@ -36,7 +36,7 @@ public sealed class LabBroker : IAsyncDisposable
         ? $"the configured broker at {BootstrapServers}"
         : $"the embedded broker at {BootstrapServers} ({EmbeddedBroker.Disclaimer})";
 
-    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, IEventSink sink)
+    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, IOutput sink)
     {
         if (!embedded)
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 

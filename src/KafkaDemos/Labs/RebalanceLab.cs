@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;
@@ -438,7 +438,7 @@ public static class RebalanceLab
         }
 
         /// <summary>Records each member's assignment events; shows assignment changes, hides per-record lines in text mode.</summary>
-        private sealed class MemberSink(Run run, IEventSink inner, bool text) : IEventSink
+        private sealed class MemberSink(Run run, IOutput inner, bool text) : IOutput
         {
             public void Emit(DemoEvent e)
             {

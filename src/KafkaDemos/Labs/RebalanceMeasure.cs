@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 

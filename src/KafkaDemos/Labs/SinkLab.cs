@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 using KafkaDemos.Sink;
 
@@ -194,7 +194,7 @@ public static class SinkLab
     }
 
     /// <summary>Keeps a run's events until the lab prints them in order.</summary>
-    private sealed class ListSink(List<DemoEvent> events) : IEventSink
+    private sealed class ListSink(List<DemoEvent> events) : IOutput
     {
         public void Emit(DemoEvent e)
         {

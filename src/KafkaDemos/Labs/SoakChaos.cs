@@ -1,3 +1,5 @@
+using KafkaDemos.Core;
+
 namespace KafkaDemos.Labs;
 
 /// <summary>What the soak lab does to the running system.</summary>
@@ -57,7 +59,7 @@ public static class SoakChaos
 }
 
 /// <summary>One chaos action as it was carried out.</summary>
-public sealed record ChaosEvent(double AtS, string Action, string Detail) : Cli.Output.DemoEvent("chaos")
+public sealed record ChaosEvent(double AtS, string Action, string Detail) : DemoEvent("chaos")
 {
     public override string? ToText() => $"⚡ {AtS,6:0.0} s  {Action}: {Detail}";
 }

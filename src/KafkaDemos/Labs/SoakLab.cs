@@ -2,6 +2,7 @@ using System.CommandLine;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 

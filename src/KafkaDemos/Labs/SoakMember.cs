@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Native;
 
 namespace KafkaDemos.Labs;
@@ -18,13 +18,13 @@ public sealed class SoakMember : IAsyncDisposable
 
     private readonly Process _process;
     private readonly SoakHistory _history;
-    private readonly IEventSink _output;
+    private readonly IOutput _output;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private volatile bool _killed;
 
-    public SoakMember(string name, int id, IEnumerable<string> consumeArgs, SoakHistory history, IEventSink output)
+    public SoakMember(string name, int id, IEnumerable<string> consumeArgs, SoakHistory history, IOutput output)
     {
         Name = name;
         Id = id;

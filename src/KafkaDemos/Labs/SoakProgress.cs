@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using Spectre.Console;
 
 namespace KafkaDemos.Labs;
@@ -49,7 +49,7 @@ public sealed class SoakProgress
     }
 
     /// <summary>The sink for everything the lab reports while the display runs.</summary>
-    public IEventSink Sink { get; }
+    public IOutput Sink { get; }
 
     /// <summary>Shows progress until <paramref name="done"/> completes.</summary>
     public async Task RunAsync(Task done)
@@ -90,7 +90,7 @@ public sealed class SoakProgress
     }
 
     /// <summary>Data goes out at once (stdout is a file); status lines wait for the panel to go, and the latest show in it.</summary>
-    private sealed class HoldingSink(SoakProgress progress) : IEventSink
+    private sealed class HoldingSink(SoakProgress progress) : IOutput
     {
         public void Emit(DemoEvent e)
         {

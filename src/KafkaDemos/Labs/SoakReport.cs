@@ -1,5 +1,5 @@
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Consumers;
 using KafkaDemos.Admin;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
+using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs;
@@ -38,7 +38,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     private readonly List<string> _stalls = [];
     private readonly Stopwatch _clock = new();
     private readonly HashSet<string> _base = Enumerable.Range(1, settings.Consumers).Select(i => $"consumer-{i}").ToHashSet();
-    private IEventSink _out = ctx.Output;
+    private IOutput _out = ctx.Output;
     private string _topic = "";
     private string _group = "";
     private int _partitions;
@@ -453,7 +453,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     };
 
     /// <summary>Events go wherever the lab's output is at the moment (the live display holds status lines while it runs).</summary>
-    private sealed class ForwardSink(Func<IEventSink> target) : IEventSink
+    private sealed class ForwardSink(Func<IOutput> target) : IOutput
     {
         public void Emit(DemoEvent e) => target().Emit(e);
 
@@ -461,7 +461,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     }
 
     /// <summary>Records the producer's acknowledgements and failures in the history, and passes every event on.</summary>
-    private sealed class ProducerSink(SoakHistory history, Func<IEventSink> target) : IEventSink
+    private sealed class ProducerSink(SoakHistory history, Func<IOutput> target) : IOutput
     {
         public void Emit(DemoEvent e)
         {

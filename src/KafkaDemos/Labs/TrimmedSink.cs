@@ -1,4 +1,5 @@
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
+
 
 namespace KafkaDemos.Labs;
 
@@ -7,7 +8,7 @@ namespace KafkaDemos.Labs;
 /// lines, then one line saying how many more there were. Status and summary events pass
 /// through. JSON output is not trimmed: machines want every event.
 /// </summary>
-public sealed class TrimmedSink(IEventSink inner, int limit, bool trim) : IEventSink
+public sealed class TrimmedSink(IOutput inner, int limit, bool trim) : IOutput
 {
     private int _shown;
     private int _hidden;

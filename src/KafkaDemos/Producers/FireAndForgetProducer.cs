@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -20,7 +20,7 @@ public sealed class FireAndForgetProducer : IProducerDemo
         EnableDeliveryReports = false,
     };
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
         config = Configure(config, options);

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -23,7 +23,7 @@ public interface IProducerDemo
     ProducerConfig Configure(ProducerConfig config, ProduceOptions options);
 
     /// <summary>Sends the messages, flushes with a bound, emits a summary; never blocks without a bound.</summary>
-    Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation);
+    Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation);
 }
 
 /// <summary>Every producer mode, by its --mode name.</summary>
@@ -41,5 +41,5 @@ public static class ProducerDemos
     public static IEnumerable<string> Modes => All.Select(d => d.Mode);
 
     public static IProducerDemo For(string mode) =>
-        All.FirstOrDefault(d => d.Mode == mode) ?? throw new Cli.UsageException($"--mode '{mode}' is not one of {string.Join(", ", Modes)}");
+        All.FirstOrDefault(d => d.Mode == mode) ?? throw new UsageException($"--mode '{mode}' is not one of {string.Join(", ", Modes)}");
 }

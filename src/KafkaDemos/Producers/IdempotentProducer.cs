@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -41,7 +41,7 @@ public sealed class IdempotentProducer : IProducerDemo
         };
     }
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
     {
         // Step 1: the configuration, with the settings idempotence implies printed for the learner.
         config = Configure(config, options);

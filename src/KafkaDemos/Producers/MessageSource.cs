@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -21,7 +21,7 @@ public sealed class ProducerRun : IDisposable
 
     private readonly string _mode;
     private readonly ProduceOptions _options;
-    private readonly IEventSink _sink;
+    private readonly IOutput _sink;
     private readonly CancellationTokenSource _stop;
     private readonly CancellationToken _interrupt;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -36,7 +36,7 @@ public sealed class ProducerRun : IDisposable
     private readonly IDeliveryCounter? _counter;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
-    public ProducerRun(string mode, ProduceOptions options, IEventSink sink, CancellationToken interrupt, bool tracksDeliveries = true)
+    public ProducerRun(string mode, ProduceOptions options, IOutput sink, CancellationToken interrupt, bool tracksDeliveries = true)
     {
         _tracksDeliveries = tracksDeliveries;
         _mode = mode;

@@ -1,5 +1,5 @@
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -11,7 +11,7 @@ namespace KafkaDemos.Producers;
 /// </summary>
 public sealed class ProgressLine : IDisposable
 {
-    private readonly IEventSink _inner;
+    private readonly IOutput _inner;
     private readonly Timer _timer;
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock _lock = new();
@@ -20,7 +20,7 @@ public sealed class ProgressLine : IDisposable
     private long _failed;
     private bool _drawn;
 
-    private ProgressLine(IEventSink inner)
+    private ProgressLine(IOutput inner)
     {
         _inner = inner;
         Sink = new CountingSink(this);
@@ -28,7 +28,7 @@ public sealed class ProgressLine : IDisposable
     }
 
     /// <summary>The sink to give the demo: forwards every event and keeps the counts.</summary>
-    public IEventSink Sink { get; }
+    public IOutput Sink { get; }
 
     public static ProgressLine? StartIfUseful(DemoContext ctx) =>
         ctx.Format == OutputFormat.Text && !Console.IsErrorRedirected && Console.IsOutputRedirected ? new ProgressLine(ctx.Output) : null;
@@ -61,7 +61,7 @@ public sealed class ProgressLine : IDisposable
         Clear();
     }
 
-    private sealed class CountingSink(ProgressLine line) : IEventSink
+    private sealed class CountingSink(ProgressLine line) : IOutput
     {
         public void Emit(DemoEvent e)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
@@ -17,7 +17,7 @@ public sealed class SyncProducer : IProducerDemo
 
     public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IEventSink sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
     {
         // Step 1: the configuration.
         config = Configure(config, options);

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Sink;
 
@@ -17,7 +17,7 @@ public static class AutoCommitSink
     /// <summary>The course's auto_commit_interval_ms: "messages come every five seconds, committing every second appears fair".</summary>
     public const int CommitIntervalMs = 1000;
 
-    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, IEventSink sink, CancellationToken stop)
+    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, IOutput sink, CancellationToken stop)
     {
         var run = new SinkRun(Name, target, options, sink);
 

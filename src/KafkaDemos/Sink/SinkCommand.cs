@@ -2,6 +2,7 @@ using System.CommandLine;
 using KafkaDemos.Admin;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Sink;
 

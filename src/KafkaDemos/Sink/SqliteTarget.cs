@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaDemos.Cli;
+using KafkaDemos.Core;
 using Microsoft.Data.Sqlite;
 
 namespace KafkaDemos.Sink;

@@ -1,4 +1,5 @@
 using KafkaDemos.Cli;
+using KafkaDemos.Core;
 using Microsoft.Data.Sqlite;
 
 namespace KafkaDemos.Sink;

@@ -5,6 +5,7 @@ using KafkaDemos.Consumers;
 using KafkaDemos.Producers;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 
@@ -35,19 +36,19 @@ public sealed class ConsumerChapter(string strategy, string courseExample, strin
         string topic = await tour.NewTopicAsync($"tour.commit-{strategy}", Partitions);
         var produced = await ProducerDemos.For("async").RunAsync(tour.ProducerConfig(),
             new ProduceOptions { Topic = topic, Count = Messages }, NullSink.Instance, tour.Cancellation);
-        tour.Output.Emit(new Cli.Output.InfoEvent($"Produced {produced.Delivered} numbered messages (msg_0 .. msg_{Messages - 1}) to {topic}."));
+        tour.Output.Emit(new InfoEvent($"Produced {produced.Delivered} numbered messages (msg_0 .. msg_{Messages - 1}) to {topic}."));
 
         string group = $"tour-{strategy}-{Guid.NewGuid().ToString("N")[..8]}";
         var config = tour.ConsumerConfig(group);
         var run = swapped ?? ConsumeCommand.Strategies[strategy];
         var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList();
 
-        tour.Output.Emit(new Cli.Output.InfoEvent($"First run: --commit {strategy} --max-messages {FirstRun}, then a clean stop."));
+        tour.Output.Emit(new InfoEvent($"First run: --commit {strategy} --max-messages {FirstRun}, then a clean stop."));
         var first = new TourRecorder(tour.LiveOutput());
         var firstOutcome = await run(config, new ConsumeOptions { Topics = [topic], MaxMessages = FirstRun }, first, tour.Cancellation);
         var afterFirst = GroupOffsets.Read(config, group, partitions, NullSink.Instance);
 
-        tour.Output.Emit(new Cli.Output.InfoEvent("Second run: the same group, until the end of every partition."));
+        tour.Output.Emit(new InfoEvent("Second run: the same group, until the end of every partition."));
         var second = new TourRecorder(tour.LiveOutput());
         var secondOutcome = await run(config, new ConsumeOptions { Topics = [topic], ExitAtEnd = true }, second, tour.Cancellation);
         var afterSecond = GroupOffsets.Read(config, group, partitions, NullSink.Instance);

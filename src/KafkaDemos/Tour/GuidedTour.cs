@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using KafkaDemos.Cli.Output;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Admin;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 using KafkaDemos.Producers;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 

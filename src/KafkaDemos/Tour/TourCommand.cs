@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 

@@ -1,21 +1,21 @@
 using Confluent.Kafka;
 using KafkaDemos.Broker;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 
 /// <summary>What every chapter gets: the broker, ready client configs, the output, Ctrl+C.</summary>
-public sealed class TourContext(DemoConfiguration config, LabBroker broker, IEventSink output, bool trimOutput, CancellationToken cancellation)
+public sealed class TourContext(DemoConfiguration config, LabBroker broker, IOutput output, bool trimOutput, CancellationToken cancellation)
 {
     /// <summary>Bound of every read-back.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
     public LabBroker Broker { get; } = broker;
 
-    public IEventSink Output { get; } = output;
+    public IOutput Output { get; } = output;
 
     public CancellationToken Cancellation { get; } = cancellation;
 

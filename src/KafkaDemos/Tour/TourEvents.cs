@@ -1,5 +1,5 @@
-using KafkaDemos.Cli.Output;
 
+using KafkaDemos.Core;
 using KafkaDemos.Labs;
 
 namespace KafkaDemos.Tour;

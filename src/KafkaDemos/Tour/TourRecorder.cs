@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 
 using KafkaDemos.Labs;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;
 
@@ -10,7 +10,7 @@ namespace KafkaDemos.Tour;
 /// Passes a demo's events on to the output and keeps what the chapter checks: which records
 /// each consumer processed, what it was assigned, revoked and committed.
 /// </summary>
-public sealed class TourRecorder(IEventSink output) : IEventSink
+public sealed class TourRecorder(IOutput output) : IOutput
 {
     private readonly ConcurrentQueue<ConsumerEvent> _events = new();
 

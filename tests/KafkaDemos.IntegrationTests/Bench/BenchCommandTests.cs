@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Confluent.Kafka;
 using System.Text.RegularExpressions;
+using Confluent.Kafka;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests.Bench;

@@ -1,11 +1,11 @@
-using KafkaDemos.Cli.Output;
-using KafkaDemos.Labs;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
+using KafkaDemos.Labs;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
 
 /// <summary>Keeps every event a demo emits in-process, so tests can read what it (and each consumer member) did.</summary>
-public sealed class CollectingSink : IEventSink
+public sealed class CollectingSink : IOutput
 {
     private readonly List<DemoEvent> _events = [];
     private readonly Lock _lock = new();

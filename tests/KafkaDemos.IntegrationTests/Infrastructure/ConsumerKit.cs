@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Broker;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Consumers;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;

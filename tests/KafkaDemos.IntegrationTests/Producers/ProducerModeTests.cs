@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 using KafkaDemos.Producers;
 
@@ -143,7 +144,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         var options = Options(topic, int.MaxValue) with { Input = new StringReader("a:1\nb:2\nno separator\nc:3\n"), KeySeparator = ":", Key = KeySpec.None };
         var sink = new CollectingSink();
 
-        var error = await Assert.ThrowsAsync<Cli.UsageException>(() => new AsyncCallbackProducer().RunAsync(Config(), options, sink, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UsageException>(() => new AsyncCallbackProducer().RunAsync(Config(), options, sink, CancellationToken.None));
 
         Assert.Contains("'no separator'", error.Message);
         Assert.Equal([("a", "1"), ("b", "2")], TopicReader.ReadAll(kafka, topic).Select(r => (r.Message.Key!, r.Message.Value!)));

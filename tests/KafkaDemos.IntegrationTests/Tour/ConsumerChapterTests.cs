@@ -1,10 +1,10 @@
-using KafkaDemos.Tour;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 using KafkaDemos.Labs;
+using KafkaDemos.Tour;
 
 namespace KafkaDemos.IntegrationTests.Tour;
 
@@ -47,7 +47,7 @@ public sealed class ConsumerChapterTests
         return await new ConsumerChapter("sync", "Consumer_03_CommitSync", "", swapped).RunAsync(tour);
     }
 
-    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, IEventSink sink)
+    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, IOutput sink)
     {
         using var consumer = new ConsumerBuilder<string?, string?>(new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false, EnablePartitionEof = true }).Build();
         consumer.Subscribe(topic);

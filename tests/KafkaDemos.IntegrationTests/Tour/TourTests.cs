@@ -1,5 +1,5 @@
-using KafkaDemos.Tour;
 using KafkaDemos.IntegrationTests.Infrastructure;
+using KafkaDemos.Tour;
 
 namespace KafkaDemos.IntegrationTests.Tour;
 

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Cli;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// Routes librdkafka's log lines into the event stream instead of raw stderr text. The
@@ -10,13 +9,13 @@ namespace KafkaDemos.Cli;
 /// </summary>
 public static class ClientLog
 {
-    public static Action<T, LogMessage> Handler<T>(IEventSink sink) => (_, message) =>
+    public static Action<T, LogMessage> Handler<T>(IOutput sink) => (_, message) =>
     {
         if (message.Level > SyslogLevel.Warning) return;
         if (message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)) return;
         sink.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}"));
     };
 
-    public static Action<T, Error> ErrorHandler<T>(IEventSink sink) => (_, error) =>
+    public static Action<T, Error> ErrorHandler<T>(IOutput sink) => (_, error) =>
         sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
 }

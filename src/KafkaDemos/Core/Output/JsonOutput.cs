@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>One JSON object per line on stdout, every event, for scripts and tests.</summary>
-public sealed class JsonEventSink : IEventSink
+public sealed class JsonOutput : IOutput
 {
     public static readonly JsonSerializerOptions Options = new()
     {
@@ -18,7 +18,7 @@ public sealed class JsonEventSink : IEventSink
     private readonly Lock _lock = new();
     private readonly Timer _flusher;
 
-    public JsonEventSink(Stream stdout)
+    public JsonOutput(Stream stdout)
     {
         _stream = new BufferedStream(stdout, 64 * 1024);
         _writer = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
+using KafkaDemos.Cli;
+using KafkaDemos.Core;
 using KafkaDemos.Native;
 
-namespace KafkaDemos.Cli;
+namespace KafkaDemos;
 
 /// <summary>
 /// Runs the command tree: usage errors exit 2 (System.CommandLine's default is 1), Ctrl+C and

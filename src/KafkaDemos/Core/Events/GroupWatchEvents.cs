@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Admin;
+namespace KafkaDemos.Core;
 
 /// <summary>A member of the watched group as one refresh saw it.</summary>
 public sealed record WatchedMember(

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// A table of results (topics, partitions, lag, summaries). Text mode draws it with

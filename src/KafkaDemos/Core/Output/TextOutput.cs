@@ -1,19 +1,19 @@
 using System.Text;
 
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// Course-style lines: data on stdout, status on stderr, as kcat does, so `demo ... | grep`
 /// sees every record and every delivery report. Nothing is ever sampled or left out.
 /// </summary>
-public sealed class TextEventSink : IEventSink
+public sealed class TextOutput : IOutput
 {
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly Lock _lock = new();
     private readonly Timer? _flusher;
 
-    public TextEventSink(TextWriter stdout, TextWriter stderr)
+    public TextOutput(TextWriter stdout, TextWriter stderr)
     {
         _stderr = stderr;
         if (ReferenceEquals(stdout, Console.Out) && Console.IsOutputRedirected)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>A status line: what the demo is doing, in the words of the course.</summary>
 public sealed record InfoEvent(string Message) : DemoEvent("info")

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using KafkaDemos.Cli;
-using KafkaDemos.Cli.Output;
+using KafkaDemos.Configuration;
+using KafkaDemos.Core;
 
-namespace KafkaDemos.Configuration;
+namespace KafkaDemos.Cli;
 
 /// <summary>`demo config show`: the effective configuration of every client, each value with its source.</summary>
 public static class ConfigCommand

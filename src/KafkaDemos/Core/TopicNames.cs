@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace KafkaDemos.Cli;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// Topic names as Kafka accepts them (its Topic.validate): 1 to 249 of [a-zA-Z0-9._-], not "." or "..".

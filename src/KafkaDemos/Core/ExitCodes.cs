@@ -1,4 +1,4 @@
-namespace KafkaDemos.Cli;
+namespace KafkaDemos.Core;
 
 /// <summary>Process exit codes, the same for every command (listed in `demo --help`).</summary>
 public static class ExitCodes

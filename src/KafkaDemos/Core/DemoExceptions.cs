@@ -1,4 +1,4 @@
-namespace KafkaDemos.Cli;
+namespace KafkaDemos.Core;
 
 /// <summary>An error the user can fix; its message names the offending value. Exits with its code, no stack trace.</summary>
 public class DemoException(string message, int exitCode, Exception? inner = null) : Exception(message, inner)

@@ -1,7 +1,7 @@
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>Where demos send their events. Implementations are thread-safe: client callbacks emit from librdkafka's threads.</summary>
-public interface IEventSink
+public interface IOutput
 {
     void Emit(DemoEvent e);
 

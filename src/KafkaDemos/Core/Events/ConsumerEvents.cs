@@ -1,8 +1,7 @@
 using System.Text.Json.Serialization;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Consumers;
+namespace KafkaDemos.Core;
 
 /// <summary>A partition and an offset in the JSON output: {"topic":"t","partition":0,"offset":53}.</summary>
 public sealed record PartitionOffset(string Topic, int Partition, long Offset)

@@ -1,8 +1,7 @@
 using System.Text.Json.Serialization;
 using Confluent.Kafka;
-using KafkaDemos.Cli.Output;
 
-namespace KafkaDemos.Producers;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// The broker acknowledged a message: the course's delivery_callback line,

@@ -2,14 +2,16 @@ using System.CommandLine;
 using KafkaDemos.Admin;
 using KafkaDemos.Bench;
 using KafkaDemos.Broker;
+using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
+using KafkaDemos.Core;
 using KafkaDemos.Labs;
 using KafkaDemos.Producers;
 using KafkaDemos.Sink;
 using KafkaDemos.Tour;
 
-namespace KafkaDemos.Cli;
+namespace KafkaDemos;
 
 /// <summary>The `demo` command tree, built once here so that the executable and the README's checks parse with the same tree.</summary>
 public static class CommandTree

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace KafkaDemos.Cli.Output;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// One thing a demo reports. Every demo speaks only in events; the text writer renders them

@@ -1,7 +1,5 @@
-using KafkaDemos.Cli.Output;
-using KafkaDemos.Consumers;
 
-namespace KafkaDemos.Sink;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// A record written to the database, in the course's words: "{"num": 7} added to testnum". Every
