@@ -1,4 +1,4 @@
-using KafkaDemos.Bench;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Tests;
 

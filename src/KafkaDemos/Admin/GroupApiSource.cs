@@ -10,7 +10,7 @@ namespace KafkaDemos.Admin;
 /// offers. Asked once per refresh, so a rebalance is timed to the refresh it was first seen in.
 /// DescribeGroups does not carry the generation: the view shows it as unknown.
 /// </summary>
-public sealed class GroupApiSource(AdminClientConfig config, string group, IOutput sink) : IGroupSource
+public sealed class GroupApiSource(AdminClientConfig config, string group, Reporter sink) : IGroupSource
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 

@@ -31,7 +31,7 @@ public static class GroupOffsets
     /// A consumer with the group's id that never subscribes reads them without joining the group
     /// (OffsetFetch), which every broker supports, the embedded one included.
     /// </summary>
-    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, IOutput sink)
+    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, Reporter sink)
     {
         using var consumer = GroupConsumer(baseConfig, group, sink);
         var committed = consumer.Committed(partitions, Timeout).ToDictionary(p => p.TopicPartition, p => p.Offset);
@@ -50,7 +50,7 @@ public static class GroupOffsets
     /// short-lived member instead when <paramref name="mayJoin"/>: it joins, and commits only if it was
     /// given every partition, that is if no other member is active.
     /// </summary>
-    public static void Commit(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, IOutput sink, bool mayJoin)
+    public static void Commit(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter sink, bool mayJoin)
     {
         using (var consumer = GroupConsumer(baseConfig, group, sink))
         {
@@ -69,7 +69,7 @@ public static class GroupOffsets
         CommitAsMember(baseConfig, group, offsets, sink);
     }
 
-    private static void CommitAsMember(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, IOutput sink)
+    private static void CommitAsMember(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter sink)
     {
         var joinTimeout = TimeSpan.FromSeconds(30);
         List<TopicPartition>? assigned = null;
@@ -96,7 +96,7 @@ public static class GroupOffsets
         consumer.Close();
     }
 
-    private static IConsumer<Ignore, Ignore> GroupConsumer(ConsumerConfig baseConfig, string group, IOutput sink) =>
+    private static IConsumer<Ignore, Ignore> GroupConsumer(ConsumerConfig baseConfig, string group, Reporter sink) =>
         new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig.ToDictionary()) { GroupId = group, EnableAutoCommit = false })
             .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
             .Build();

@@ -28,7 +28,7 @@ public sealed class MemberReportSource : IGroupSource
     private int _unprimedRefreshes;
     private DateTime _newest = DateTime.MinValue;
 
-    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, IOutput sink)
+    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, Reporter sink)
     {
         _group = group;
         _topic = statusTopic;

@@ -13,7 +13,7 @@ public static class WatchConsumer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, IOutput sink)
+    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, Reporter sink)
     {
         // group.protocol and its settings matter only to a member; this consumer never becomes one.
         var settings = baseConfig

@@ -39,7 +39,7 @@ public sealed class BenchBroker : IAsyncDisposable
     /// </summary>
     public bool KeepsRecentDataOnly { get; private set; }
 
-    public static async Task<BenchBroker> ConnectAsync(DemoConfiguration config, bool embedded, IOutput output)
+    public static async Task<BenchBroker> ConnectAsync(DemoConfiguration config, bool embedded, Reporter output)
     {
         var broker = await LabBroker.AcquireAsync(config, embedded, output);
         if (broker.Embedded is { } inProcess)

@@ -153,7 +153,7 @@ public static class BenchCommand
 
         var clock = Stopwatch.StartNew();
         await using var broker = await BenchBroker.ConnectAsync(config, ctx.Get(options.Embedded), ctx.Output);
-        var results = await BenchProgress.RunAllAsync(plans, ctx.Output,
+        var results = await BenchProgress.RunAllAsync(plans, ctx,
             (plan, output, stage) => BenchRuns.RunAsync(plan, settings, broker, output, stage, ctx.Cancellation));
 
         if (results.Count > 1 && ctx.Format == OutputFormat.Text)

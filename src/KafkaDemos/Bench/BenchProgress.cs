@@ -1,91 +1,60 @@
+using System.Diagnostics;
+using System.Text;
+using KafkaDemos.Cli;
 using KafkaDemos.Core;
-using Spectre.Console;
 
 namespace KafkaDemos.Bench;
 
 /// <summary>
-/// Runs the benchmark's runs one after another with a progress bar per run on stderr when it
-/// is a terminal (Spectre.Console), or a plain line per run otherwise. While bars are drawn,
-/// events are held back and written once the display is gone, so lines never tear the bars.
+/// Runs the benchmark's runs one after another with a progress bar per run in the output's live
+/// region when stderr is a terminal, or a plain line per run otherwise. The results are data and
+/// come after the bars, so the bars never share the screen with them.
 /// </summary>
 public static class BenchProgress
 {
     private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(100);
+    private const int BarWidth = 30;
 
-    public delegate Task<BenchResultEvent> Run(BenchPlan plan, IOutput output, BenchStage stage);
+    public delegate Task<BenchResultEvent> Run(BenchPlan plan, Reporter output, BenchStage stage);
 
-    public static async Task<IReadOnlyList<BenchResultEvent>> RunAllAsync(IReadOnlyList<BenchPlan> plans, IOutput output, Run run)
+    public static async Task<IReadOnlyList<BenchResultEvent>> RunAllAsync(IReadOnlyList<BenchPlan> plans, DemoContext ctx, Run run)
     {
-        if (Console.IsErrorRedirected) return await PlainAsync(plans, output, run);
-
-        var held = new HeldSink();
         var results = new List<BenchResultEvent>();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        try
+        var finished = new List<string>();
+        BenchStage? current = null;
+        var clock = Stopwatch.StartNew();
+        using (var live = ctx.ShowLive(() => Render(finished, current, clock.Elapsed), Redraw, noDataMeanwhile: true))
         {
-            await console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async display =>
-                {
-                    foreach (var plan in plans)
-                    {
-                        var task = display.AddTask(Markup.Escape(plan.Mode), maxValue: Math.Max(plan.Count, 1));
-                        var stage = new BenchStage { Description = plan.Mode, Total = plan.Count };
-                        var running = run(plan, held, stage);
-                        while (!running.IsCompleted)
-                        {
-                            await Task.WhenAny(running, Task.Delay(Redraw));
-                            Show(task, stage);
-                        }
-                        results.Add(await running);
-                        Show(task, stage);
-                        task.StopTask();
-                    }
-                });
+            foreach (var plan in plans)
+            {
+                if (live is null) ctx.Output.Emit(new InfoEvent($"Running {plan.Mode}: {plan.Count:N0} records ..."));
+                var stage = new BenchStage { Description = plan.Mode, Total = plan.Count };
+                current = stage;
+                clock.Restart();
+                var result = await run(plan, ctx.Output, stage);
+                lock (finished) finished.Add(Bar(stage, clock.Elapsed));
+                if (live is null) ctx.Output.Emit(result);
+                results.Add(result);
+            }
+            current = null;
+            if (live is null) return results;
         }
-        finally
-        {
-            held.Release(output);
-        }
-        foreach (var result in results) output.Emit(result);
+        foreach (var result in results) ctx.Output.Emit(result);
         return results;
     }
 
-    private static void Show(ProgressTask task, BenchStage stage)
+    private static string Render(List<string> finished, BenchStage? current, TimeSpan elapsed)
     {
-        task.Description = Markup.Escape(stage.Description);
-        task.MaxValue = Math.Max(stage.Total, 1);
-        task.Value = Math.Min(stage.Done(), stage.Total);
+        var text = new StringBuilder();
+        lock (finished) foreach (string line in finished) text.AppendLine(line);
+        if (current is not null) text.Append(Bar(current, elapsed));
+        return text.ToString();
     }
 
-    private static async Task<IReadOnlyList<BenchResultEvent>> PlainAsync(IReadOnlyList<BenchPlan> plans, IOutput output, Run run)
+    private static string Bar(BenchStage stage, TimeSpan elapsed)
     {
-        var results = new List<BenchResultEvent>();
-        foreach (var plan in plans)
-        {
-            output.Emit(new InfoEvent($"Running {plan.Mode}: {plan.Count:N0} records ..."));
-            var result = await run(plan, output, new BenchStage());
-            output.Emit(result);
-            results.Add(result);
-        }
-        return results;
-    }
-
-    /// <summary>Keeps events while the bars are on screen.</summary>
-    private sealed class HeldSink : IOutput
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<DemoEvent> _events = new();
-
-        public void Emit(DemoEvent e) => _events.Enqueue(e);
-
-        public void Flush()
-        {
-        }
-
-        public void Release(IOutput output)
-        {
-            while (_events.TryDequeue(out var e)) output.Emit(e);
-        }
+        double share = stage.Total <= 0 ? 1 : Math.Clamp(stage.Done() / (double)stage.Total, 0, 1);
+        int filled = (int)Math.Round(share * BarWidth);
+        return $"  {stage.Description,-20} [{new string('#', filled)}{new string('-', BarWidth - filled)}] {share,4:P0} {elapsed:mm\\:ss}";
     }
 }

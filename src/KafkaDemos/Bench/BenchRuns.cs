@@ -33,7 +33,7 @@ public sealed record BenchSettings(int Size, int Partitions, ProducerConfig Prod
 
 /// <summary>
 /// The benchmark runs. Producer runs execute the project's own producer demos
-/// (<see cref="ProducerDemos"/>) with a <see cref="RecordingSink"/>, so they measure the demo
+/// (<see cref="ProducerDemos"/>) reporting to a counting, quiet <see cref="Reporter"/>, so they measure the demo
 /// code a learner runs, not a separate loop. The consumer run fills a fresh topic with the
 /// fire-and-forget demo, then reads back everything the broker kept with the auto-commit consumer.
 /// </summary>
@@ -45,12 +45,12 @@ public static class BenchRuns
     /// <summary>How long the consumer waits for a next record before it reports the rest as not read.</summary>
     private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(10);
 
-    public static Task<BenchResultEvent> RunAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation) =>
+    public static Task<BenchResultEvent> RunAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, Reporter output, BenchStage stage, CancellationToken cancellation) =>
         plan.IsConsume
             ? ConsumeAsync(plan, settings, broker, output, stage, cancellation)
             : ProduceAsync(plan, settings, broker, output, stage, cancellation);
 
-    private static async Task<BenchResultEvent> ProduceAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<BenchResultEvent> ProduceAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, Reporter output, BenchStage stage, CancellationToken cancellation)
     {
         var demo = ProducerDemos.For(plan.Mode);
         var config = broker.Apply(Copy(settings.Producer));
@@ -59,10 +59,12 @@ public static class BenchRuns
         var options = Options(plan, settings, topic, config);
         demo.Configure(config, options);
 
-        var sink = new RecordingSink(output, new LatencyRecorder(plan.Count));
+        // Warnings and errors reach the user; the demo's own lines and summary give way to the benchmark's.
+        var latencies = new LatencyRecorder(plan.Count);
+        var sink = output.Showing(Shown.Problems).Counting(latencies);
         stage.Description = plan.Mode;
         stage.Total = plan.Count;
-        stage.Done = () => sink.Done;
+        stage.Done = () => sink.Tally.Sent + sink.Tally.Delivered + sink.Tally.Failed;
 
         using var meter = ResourceMeter.Start();
         var clock = Stopwatch.StartNew();
@@ -71,9 +73,9 @@ public static class BenchRuns
         var resources = meter.Stop();
         broker.Release(topic);
 
-        double valueBytes = options.Size ?? sink.AverageValueChars;
+        double valueBytes = options.Size ?? sink.Tally.AverageValueChars;
         return BenchResultEvent.Create("produce", plan.Mode, topic, broker.PartitionCount(topic, settings.Partitions), result.Sent, result.Delivered,
-            result.Failed, result.NotDelivered, produced: null, retained: null, valueBytes, clock.Elapsed, sink.Latencies.Summarize(), resources,
+            result.Failed, result.NotDelivered, produced: null, retained: null, valueBytes, clock.Elapsed, latencies.Summarize(), resources,
             Join(plan.Note, note, result.FatalError, result.Interrupted ? "interrupted (Ctrl+C)" : null));
     }
 
@@ -87,7 +89,7 @@ public static class BenchRuns
         FlushTimeout = ProduceOptions.FlushTimeoutFor(config),
     };
 
-    private static async Task<BenchResultEvent> ConsumeAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<BenchResultEvent> ConsumeAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, Reporter output, BenchStage stage, CancellationToken cancellation)
     {
         var source = settings.Topic is { } existing
             ? Existing(existing, broker)
@@ -116,17 +118,18 @@ public static class BenchRuns
 
         // Read it back with the course's auto-commit consumer, the code `demo consume --commit auto`
         // runs, timed from its first record to its last (the group join before it is left out).
-        var sink = new ReadingSink(output);
+        var sink = output.Showing(Shown.Problems).Counting();
+        var tally = sink.Tally;
         stage.Description = "consume (reading)";
         stage.Total = wanted;
-        stage.Done = () => sink.Read;
+        stage.Done = () => tally.Consumed;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var watchdog = new Timer(_ => { if (sink.SinceLatest > IdleLimit) idle.Cancel(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        using var watchdog = new Timer(_ => { if (tally.SinceLatestConsumed > IdleLimit) idle.Cancel(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         using var meter = ResourceMeter.Start();
         var outcome = wanted == 0 ? null : await AutoCommitConsumer.RunAsync(consumerConfig,
             new ConsumeOptions { Topics = [source.Topic], MaxMessages = wanted }, sink, idle.Token);
         var resources = meter.Stop();
-        long read = sink.Read;
+        long read = tally.Consumed;
         string? stopped = idle.IsCancellationRequested && !cancellation.IsCancellationRequested
             ? $"no record for {IdleLimit.TotalSeconds:0} s: stopped with {wanted - read} not read"
             : outcome is { Succeeded: false } ? "the consumer reported a failed commit or an unfinished stop" : null;
@@ -136,7 +139,7 @@ public static class BenchRuns
             ? $"the broker kept {retained} of {source.Written} records (each partition keeps only recent data): read what it kept"
             : null;
         return BenchResultEvent.Create("consume", BenchPlan.Consume, source.Topic, source.Partitions, read, delivered: null, failed: 0, notDelivered: wanted - read,
-            source.Written, retained, read == 0 ? settings.Size : sink.AverageValueChars, sink.Span, latency: null, resources,
+            source.Written, retained, read == 0 ? settings.Size : tally.AverageValueChars, tally.ConsumeSpan, latency: null, resources,
             Join(plan.Note, source.Note, retention, stopped, tuned, cancellation.IsCancellationRequested ? "interrupted (Ctrl+C)" : null));
     }
 
@@ -172,7 +175,7 @@ public static class BenchRuns
             : throw new UsageException($"--topic '{topic}' does not exist on {broker.BootstrapServers} (demo topics list shows the topics there)");
 
     /// <summary>A fresh topic filled with the fire-and-forget demo, sized so the broker keeps every record.</summary>
-    private static async Task<ConsumeSource> FillAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, IOutput output, BenchStage stage, CancellationToken cancellation)
+    private static async Task<ConsumeSource> FillAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, Reporter output, BenchStage stage, CancellationToken cancellation)
     {
         // A broker that keeps only recent data per partition would drop the start of a big topic:
         // spread the records over enough partitions that all of them stay readable.
@@ -180,10 +183,10 @@ public static class BenchRuns
         int partitions = broker.KeepsRecentDataOnly ? (int)Math.Max(settings.Partitions, (bytes + RetainedBytesPerPartition - 1) / RetainedBytesPerPartition) : settings.Partitions;
         var (topic, note) = await broker.CreateTopicAsync("consume", partitions, cancellation);
 
-        var fill = new RecordingSink(output, new LatencyRecorder(16));
+        var fill = output.Showing(Shown.Problems).Counting();
         stage.Description = "consume (filling)";
         stage.Total = plan.Count;
-        stage.Done = () => fill.Done;
+        stage.Done = () => fill.Tally.Sent + fill.Tally.Delivered + fill.Tally.Failed;
         var config = broker.Apply(Copy(settings.Producer));
         var options = Options(plan, settings, topic, config);
         var produced = await new FireAndForgetProducer().RunAsync(config, options, fill, cancellation);

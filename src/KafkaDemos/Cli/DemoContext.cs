@@ -4,12 +4,13 @@ using KafkaDemos.Core;
 
 namespace KafkaDemos.Cli;
 
-/// <summary>What every command's action receives: the parse result, the event sink and Ctrl+C.</summary>
+/// <summary>What every command's action receives: the parse result, where to report, and Ctrl+C.</summary>
 public sealed class DemoContext(ParseResult parse, IOutput output, OutputFormat format, CancellationToken cancellation)
 {
     public ParseResult Parse { get; } = parse;
 
-    public IOutput Output { get; } = output;
+    /// <summary>Where the command reports: the chosen writer (text or JSON), every event shown.</summary>
+    public Reporter Output { get; } = new(output);
 
     public OutputFormat Format { get; } = format;
 
@@ -50,6 +51,14 @@ public sealed class DemoContext(ParseResult parse, IOutput output, OutputFormat 
         T value = Parse.GetValue(option)!;
         return new FlagSetting(section, key, format is null ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : format(value), option.Name);
     }
+
+    /// <summary>
+    /// A live region on stderr, redrawn every <paramref name="every"/> (see <see cref="TextOutput.ShowLive"/>);
+    /// null where none can be shown (JSON output, stderr not a terminal, or records on the terminal
+    /// that the region would tear, unless <paramref name="noDataMeanwhile"/>): print status lines then.
+    /// </summary>
+    public IDisposable? ShowLive(Func<string> render, TimeSpan every, bool noDataMeanwhile = false) =>
+        output is TextOutput text && !Console.IsErrorRedirected && (noDataMeanwhile || TextOutput.CanShowLive) ? text.ShowLive(render, every) : null;
 
     public void Info(string message) => Output.Emit(new InfoEvent(message));
 }

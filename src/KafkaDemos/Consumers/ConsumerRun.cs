@@ -22,9 +22,8 @@ public sealed partial class ConsumerRun
     private readonly string _strategy;
     private readonly ConsumerConfig _config;
     private readonly ConsumeOptions _options;
-    private readonly IOutput _sink;
+    private readonly Reporter _sink;
     private readonly CancellationToken _stop;
-    private readonly IRecordCounter? _counter;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
     private readonly HashSet<TopicPartition> _assignment = [];
@@ -40,14 +39,13 @@ public sealed partial class ConsumerRun
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
-    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop)
+    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
     {
         _strategy = strategy;
         _config = config;
         _options = options;
         _sink = sink;
         _stop = stop;
-        _counter = sink as IRecordCounter;
     }
 
     /// <summary>
@@ -56,7 +54,7 @@ public sealed partial class ConsumerRun
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop, Action<ConsumerRun> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerRun> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
         if (options.MaxMessages is < 1) throw new UsageException($"--max-messages {options.MaxMessages} must be at least 1");
@@ -181,8 +179,9 @@ public sealed partial class ConsumerRun
             }
             return;
         }
-        if (_counter is not null) _counter.Consumed(value?.Length ?? 0);
-        else Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
+        _sink.Tally.CountConsumed(value?.Length ?? 0);
+        // No event per record when nothing prints or observes it (a benchmark): the tally counts it.
+        if (_sink.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
             record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
         if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
         lock (_lock)

@@ -17,7 +17,7 @@ public sealed class MemberStatusReporter : IDisposable
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ConsumeOptions _options;
-    private readonly IOutput _sink;
+    private readonly Reporter _sink;
     private readonly IProducer<string, byte[]> _producer;
     private readonly TopicPartition _target;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
@@ -42,7 +42,7 @@ public sealed class MemberStatusReporter : IDisposable
     private bool _disposed;
 
     private MemberStatusReporter(Func<TopicPartition, Offset> position, Func<string?> memberId, Func<int?> generation,
-        ConsumerConfig config, ConsumeOptions options, IOutput sink, string topic)
+        ConsumerConfig config, ConsumeOptions options, Reporter sink, string topic)
     {
         // librdkafka answers these from any thread; the heartbeat asks them while the consumer polls.
         _position = position;
@@ -71,7 +71,7 @@ public sealed class MemberStatusReporter : IDisposable
     /// A reporter for <paramref name="consumer"/> when <see cref="ConsumeOptions.StatusTopic"/> names a topic,
     /// else null (reporting off). Dispose it before the consumer.
     /// </summary>
-    public static MemberStatusReporter? Start<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumerConfig config, ConsumeOptions options, IOutput sink) =>
+    public static MemberStatusReporter? Start<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumerConfig config, ConsumeOptions options, Reporter sink) =>
         options.StatusTopic is { Length: > 0 } topic
             ? new MemberStatusReporter(consumer.Position, () => consumer.MemberId, () => GroupGeneration.Of(consumer), config, options, sink, topic)
             : null;

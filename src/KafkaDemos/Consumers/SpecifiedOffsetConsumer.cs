@@ -12,7 +12,7 @@ public static class SpecifiedOffsetConsumer
 {
     public const string Name = "specified";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, IOutput sink, CancellationToken stop) =>
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
         ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
     private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)

@@ -9,13 +9,13 @@ namespace KafkaDemos.Core;
 /// </summary>
 public static class ClientLog
 {
-    public static Action<T, LogMessage> Handler<T>(IOutput sink) => (_, message) =>
+    public static Action<T, LogMessage> Handler<T>(Reporter sink) => (_, message) =>
     {
         if (message.Level > SyslogLevel.Warning) return;
         if (message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)) return;
-        sink.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}"));
+        sink.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}") { FromClient = true });
     };
 
-    public static Action<T, Error> ErrorHandler<T>(IOutput sink) => (_, error) =>
-        sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
+    public static Action<T, Error> ErrorHandler<T>(Reporter sink) => (_, error) =>
+        sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
 }

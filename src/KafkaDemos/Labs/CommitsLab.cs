@@ -112,11 +112,11 @@ public static class CommitsLab
             {
                 ctx.Output.Emit(new LabStepEvent(Name, ++step, $"--commit {outcome.Strategy}"));
                 bool text = ctx.Format == OutputFormat.Text;
-                var live = new TrimmedSink(ctx.Output, 8, text);
+                var live = ctx.Output.Showing(Shown.All, text ? 8 : int.MaxValue);
                 // In text mode the new member's commits are left out: its reading to the end is the point.
                 foreach (var e in outcome.Events.Where(e => !(text && e is CommittedEvent { Member: "consumer-2" })))
                     live.Emit(e);
-                live.Close();
+                live.CloseExcerpt();
                 foreach (var check in outcome.Checks) ctx.Output.Emit(check);
                 ctx.Output.Emit(outcome.ToEvent());
             }
@@ -152,14 +152,17 @@ public static class CommitsLab
 
     private static async Task<Outcome> RunStrategyAsync(DemoContext ctx, DemoConfiguration config, LabBroker broker, string strategy, Settings settings)
     {
-        var events = new BufferSink();
+        var events = new EventLog();
         var checks = new List<CheckEvent>();
         string topic = await broker.CreateTopicAsync(config, $"lab.commits.{strategy}", 1);
         string group = $"lab-commits-{strategy}-{Guid.NewGuid().ToString("N")[..8]}";
 
         // The numbered stream, delivered before anyone reads.
         var produced = await ProducerDemos.For("async").RunAsync(broker.ProducerConfig(config),
-            new ProduceOptions { Topic = topic, Count = settings.Count }, new FilterSink(events, e => e is ErrorEvent or WarningEvent), ctx.Cancellation);
+            new ProduceOptions { Topic = topic, Count = settings.Count }, Reporter.Silent(new EventObserver(e =>
+            {
+                if (e is ErrorEvent or WarningEvent) events.OnNext(e);
+            })), ctx.Cancellation);
         if (!produced.Succeeded) throw new DemoException($"--commit {strategy}: only {produced.Delivered} of {settings.Count} records were delivered", ExitCodes.Failed);
 
         var consumerConfig = LabGroupTiming.Apply(new ConsumerConfig(broker.ConsumerConfig(config))
@@ -170,7 +173,7 @@ public static class CommitsLab
         }, broker);
 
         // First member: crashes while processing record number CrashAfter (its CrashAfter+1-th record).
-        var first = new MemberRecords("consumer-1", events);
+        var first = new MemberRecords("consumer-1");
         using var crash = new CancellationTokenSource();
         first.OnConsumed = n =>
         {
@@ -180,20 +183,20 @@ public static class CommitsLab
         firstDeadline.CancelAfter(MemberTimeout);
         var firstOutcome = await ConsumeCommand.Strategies[strategy](consumerConfig,
             new ConsumeOptions { Topics = [topic], Member = first.Name, ProcessDelay = settings.ProcessDelay, CommitEvery = settings.CommitEvery, Crash = crash.Token },
-            first, firstDeadline.Token);
+            Reporter.Silent(events, first), firstDeadline.Token);
         checks.Add(new CheckEvent(Name, $"{strategy}: the first member crashed mid-batch", firstOutcome.Crashed, $"after {first.Records.Count} records"));
 
         // What the group had committed when the member died: where the next member must start.
         var partition = new TopicPartition(topic, 0);
-        var committed = GroupOffsets.Read(broker.ConsumerConfig(config), group, [partition], events).Single().Committed;
+        var committed = GroupOffsets.Read(broker.ConsumerConfig(config), group, [partition], Reporter.Silent(events)).Single().Committed;
 
         // Second member: same group, reads to the end once the group has given up on the first.
-        var second = new MemberRecords("consumer-2", events);
+        var second = new MemberRecords("consumer-2");
         using var secondDeadline = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
         secondDeadline.CancelAfter(MemberTimeout);
         var secondOutcome = await ConsumeCommand.Strategies[strategy](consumerConfig,
             new ConsumeOptions { Topics = [topic], Member = second.Name, ExitAtEnd = true, CommitEvery = settings.CommitEvery },
-            second, secondDeadline.Token);
+            Reporter.Silent(events, second), secondDeadline.Token);
         bool reachedEnd = !secondDeadline.IsCancellationRequested;
         checks.Add(new CheckEvent(Name, $"{strategy}: the new member read to the end", reachedEnd,
             reachedEnd ? $"{second.Records.Count} records in {secondOutcome.Elapsed.TotalSeconds:0.0} s" : $"stopped after {MemberTimeout.TotalSeconds:0} s"));
@@ -247,22 +250,8 @@ public static class CommitsLab
         return ok ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    /// <summary>Keeps a strategy's events until the lab prints them in order.</summary>
-    private sealed class BufferSink : IOutput
-    {
-        private readonly ConcurrentQueue<DemoEvent> _events = new();
-
-        public IReadOnlyList<DemoEvent> Events => _events.ToList();
-
-        public void Emit(DemoEvent e) => _events.Enqueue(e);
-
-        public void Flush()
-        {
-        }
-    }
-
     /// <summary>One member's view: the offsets it processed (its consumed events), in order.</summary>
-    private sealed class MemberRecords(string name, IOutput inner) : IOutput
+    private sealed class MemberRecords(string name) : IObserver<DemoEvent>
     {
         private readonly Lock _lock = new();
         private readonly List<long> _records = [];
@@ -276,10 +265,9 @@ public static class CommitsLab
             get { lock (_lock) return _records.ToList(); }
         }
 
-        public void Emit(DemoEvent e)
+        public void OnNext(DemoEvent value)
         {
-            inner.Emit(e);
-            if (e is not ConsumedEvent consumed) return;
+            if (value is not ConsumedEvent consumed) return;
             int n;
             lock (_lock)
             {
@@ -289,6 +277,12 @@ public static class CommitsLab
             OnConsumed?.Invoke(n);
         }
 
-        public void Flush() => inner.Flush();
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
     }
 }

@@ -200,7 +200,7 @@ public static class DeliveryLab
     };
 
     /// <summary>One setting's run: where its events go, and the stream and faults it meets.</summary>
-    public sealed record RowRun(IOutput Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
+    public sealed record RowRun(Reporter Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
 
     public sealed record Row(Setting Setting, bool Ran, ProduceResult? Produced, long Once, long Duplicates, long Lost, bool InOrder, int Faults, int LostAnswersMet, bool WithFaults)
     {
@@ -263,7 +263,12 @@ public static class DeliveryLab
     private static async Task<Row> SendAndReadBackAsync(RowRun run, ProducerConfig baseConfig, ConsumerConfig consumerConfig, string topic, FaultInjector? injector)
     {
         var setting = run.Setting;
-        var sink = new ReportSink(run.Output, injector, run.Text);
+        // The client's own timeout and disconnect warnings are what the faults cause: in text mode they
+        // are counted and reported in the row's line, not printed one by one.
+        var sink = run.Output.Showing(run.Text ? Shown.AllButClientNotices : Shown.All).With(new EventObserver(e =>
+        {
+            if (e is DeliveredEvent or DeliveryFailedEvent) injector?.OnReport();
+        }));
         var producerConfig = new ProducerConfig(baseConfig.ToDictionary()) { Acks = setting.Acks, EnableIdempotence = setting.Sending != Sending.Async, LingerMs = 5 };
         ProduceResult produced;
         if (setting.Sending == Sending.ExactlyOnce)
@@ -284,7 +289,7 @@ public static class DeliveryLab
         bool inOrder = SequenceCheck.InOrderPerPartition(records);
         int applied = injector is null ? 0 : injector.Pushed - injector.Unused();
         run.Output.Emit(new InfoEvent($"  read back {records.Count} records: {once} once, {duplicates} duplicate(s), {lost} lost, {(inOrder ? "in order" : "out of order")}" +
-            (injector is null ? "" : $"; {applied} fault(s) met" + (sink.ClientWarnings > 0 ? $", {sink.ClientWarnings} client warning(s) (timeouts, disconnects) not shown" : ""))));
+            (injector is null ? "" : $"; {applied} fault(s) met" + (sink.ClientNoticesHidden > 0 ? $", {sink.ClientNoticesHidden} client warning(s) (timeouts, disconnects) not shown" : ""))));
         if (produced.FatalError is not null) run.Output.Emit(new ErrorEvent($"  {setting.Label}: {produced.FatalError}"));
         return new Row(setting, true, produced, once, duplicates, lost, inOrder, applied, 0, injector is not null);
     }
@@ -327,28 +332,5 @@ public static class DeliveryLab
             new("broker", configured is null ? "embedded" : "configured"),
         ]));
         return passed ? ExitCodes.Success : ExitCodes.Failed;
-    }
-
-    /// <summary>Feeds delivery reports to the fault injector; every record's line still reaches the output.</summary>
-    private sealed class ReportSink(IOutput inner, FaultInjector? injector, bool text) : IOutput
-    {
-        private long _clientWarnings;
-
-        public long ClientWarnings => Interlocked.Read(ref _clientWarnings);
-
-        public void Emit(DemoEvent e)
-        {
-            if (e is DeliveredEvent or DeliveryFailedEvent) injector?.OnReport();
-            // The client's own timeout and disconnect warnings are what the faults cause: counted and
-            // reported in the row's line, not printed one by one.
-            if (text && (e is WarningEvent { Message: var message } && message.StartsWith("librdkafka", StringComparison.Ordinal) || e is ErrorEvent { Fatal: false }))
-            {
-                Interlocked.Increment(ref _clientWarnings);
-                return;
-            }
-            inner.Emit(e);
-        }
-
-        public void Flush() => inner.Flush();
     }
 }

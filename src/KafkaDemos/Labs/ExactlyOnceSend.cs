@@ -17,7 +17,7 @@ public static class ExactlyOnceSend
 
     /// <param name="transactional">False for the lab's negative control: the same loop with a plain acks=all producer, no transaction.</param>
     /// <param name="sink">Gets every delivery report as an event, as the course's producers emit them.</param>
-    public static async Task<ProduceResult> RunAsync(ProducerConfig baseConfig, string topic, int count, bool transactional, IOutput sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig baseConfig, string topic, int count, bool transactional, Reporter sink, CancellationToken cancellation)
     {
         // One request in flight: the embedded broker answers a batch that follows a refused one with
         // OUT_OF_ORDER_SEQUENCE_NUMBER, which aborts a transaction (Apache Kafka lets the client resend them

@@ -29,7 +29,7 @@ public sealed class InProcessMember : IGroupMember
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<ConsumeOutcome> _run;
 
-    public InProcessMember(string name, ConsumerConfig config, string topic, IOutput sink)
+    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter sink)
     {
         Name = name;
         var options = new ConsumeOptions { Topics = [topic], Member = name };
@@ -65,19 +65,19 @@ public sealed class ChildProcessMember : IGroupMember
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Process _process;
-    private readonly IOutput _sink;
+    private readonly Reporter _sink;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastMessages = new();
     private readonly Queue<string> _stderr = new();
     private bool _killed;
 
-    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, IOutput sink)
+    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, Reporter sink)
         : this(name, DemoExecutable.StartInfo(consumeArgs), sink)
     {
     }
 
     /// <summary>A member from an explicit command line: tests start the built executable this way.</summary>
-    internal ChildProcessMember(string name, ProcessStartInfo start, IOutput sink)
+    internal ChildProcessMember(string name, ProcessStartInfo start, Reporter sink)
     {
         Name = name;
         _sink = sink;

@@ -36,7 +36,7 @@ public sealed class LabBroker : IAsyncDisposable
         ? $"the configured broker at {BootstrapServers}"
         : $"the embedded broker at {BootstrapServers} ({EmbeddedBroker.Disclaimer})";
 
-    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, IOutput sink)
+    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, Reporter sink)
     {
         if (!embedded)
         {

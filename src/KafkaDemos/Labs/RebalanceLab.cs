@@ -231,7 +231,7 @@ public static class RebalanceLab
 
             // A slow producer, so the members have records to read while partitions move.
             using var feeding = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
-            var producerSink = new FilterSink(ctx.Output, e => e is ErrorEvent or WarningEvent);
+            var producerSink = ctx.Output.Showing(Shown.Problems);
             var feed = ProducerDemos.For("async").RunAsync(broker.ProducerConfig(config),
                 new ProduceOptions { Topic = _topic, Count = 1_000_000, Interval = TimeSpan.FromMilliseconds(200) }, producerSink, feeding.Token);
 
@@ -286,7 +286,17 @@ public static class RebalanceLab
 
         private IGroupMember Start(string name)
         {
-            var sink = new MemberSink(this, ctx.Output, ctx.Format == OutputFormat.Text);
+            var observer = new EventObserver(e =>
+            {
+                if (e is ConsumerEvent { Member: { } member } ce)
+                {
+                    _board.Record(member, ce);
+                    _measure.Record(member, ce);
+                }
+                if (e is CommitFailedEvent) Interlocked.Increment(ref _commitFailures);
+            });
+            // In text mode the members' records and commits are left out: who owns what is the point.
+            var sink = (ctx.Format == OutputFormat.Text ? ctx.Output.ShowingOnly(e => e is not (ConsumedEvent or CommittedEvent or CommitFailedEvent)) : ctx.Output).With(observer);
             if (!asProcesses) return new InProcessMember(name, _consumerConfig, _topic, sink);
             List<string> args = ["consume", "--commit", SyncCommitConsumer.Name, "--topic", _topic, "--group", _group,
                 "--group-protocol", Protocol, "-b", broker.BootstrapServers, "-o", "json", "-X", $"client.id={name}"];
@@ -437,22 +447,5 @@ public static class RebalanceLab
             ctx.Info($"group.protocol={Protocol}: {_steps.Count} steps in {elapsed.TotalSeconds:0.0} s.");
         }
 
-        /// <summary>Records each member's assignment events; shows assignment changes, hides per-record lines in text mode.</summary>
-        private sealed class MemberSink(Run run, IOutput inner, bool text) : IOutput
-        {
-            public void Emit(DemoEvent e)
-            {
-                if (e is ConsumerEvent { Member: { } member } ce)
-                {
-                    run._board.Record(member, ce);
-                    run._measure.Record(member, ce);
-                }
-                if (e is CommitFailedEvent) Interlocked.Increment(ref run._commitFailures);
-                if (text && e is ConsumedEvent or CommittedEvent or CommitFailedEvent) return;
-                inner.Emit(e);
-            }
-
-            public void Flush() => inner.Flush();
-        }
     }
 }

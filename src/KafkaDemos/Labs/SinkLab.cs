@@ -142,7 +142,10 @@ public static class SinkLab
         await first.WaitUntilAsync(() => first.Assigned, StepTimeout, "the first sink got its partitions");
         var producing = ProducerDemos.For("json").RunAsync(broker.ProducerConfig(config),
             new ProduceOptions { Topic = topic, Count = settings.Count, Interval = ProduceInterval },
-            new FilterSink(new ListSink(events), e => e is ErrorEvent or WarningEvent), ctx.Cancellation);
+            Reporter.Silent(new EventObserver(e =>
+            {
+                if (e is ErrorEvent or WarningEvent) lock (events) events.Add(e);
+            })), ctx.Cancellation);
         await first.WaitUntilAsync(() => first.Rows >= killAfter && (mode != AutoCommitSink.Name || first.RowSinceRecentCommit(CommitWindow) || first.Rows >= settings.Count),
             StepTimeout, $"the first sink wrote {killAfter} rows");
         bool killedMidRun = first.Kill();
@@ -191,19 +194,6 @@ public static class SinkLab
         ]));
         ctx.Info(ok ? "Every check held." : "Some checks failed: see the lines marked ✘ above.");
         return ok ? ExitCodes.Success : ExitCodes.Failed;
-    }
-
-    /// <summary>Keeps a run's events until the lab prints them in order.</summary>
-    private sealed class ListSink(List<DemoEvent> events) : IOutput
-    {
-        public void Emit(DemoEvent e)
-        {
-            lock (events) events.Add(e);
-        }
-
-        public void Flush()
-        {
-        }
     }
 
     /// <summary>A `demo sink -o json` child process, watched through its JSON lines.</summary>

@@ -18,13 +18,13 @@ public sealed class SoakMember : IAsyncDisposable
 
     private readonly Process _process;
     private readonly SoakHistory _history;
-    private readonly IOutput _output;
+    private readonly Reporter _output;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private volatile bool _killed;
 
-    public SoakMember(string name, int id, IEnumerable<string> consumeArgs, SoakHistory history, IOutput output)
+    public SoakMember(string name, int id, IEnumerable<string> consumeArgs, SoakHistory history, Reporter output)
     {
         Name = name;
         Id = id;

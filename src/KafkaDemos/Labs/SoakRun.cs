@@ -38,7 +38,6 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     private readonly List<string> _stalls = [];
     private readonly Stopwatch _clock = new();
     private readonly HashSet<string> _base = Enumerable.Range(1, settings.Consumers).Select(i => $"consumer-{i}").ToHashSet();
-    private IOutput _out = ctx.Output;
     private string _topic = "";
     private string _group = "";
     private int _partitions;
@@ -74,11 +73,8 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
 
         _clock.Start();
         using var memory = new SoakMemory(MemberMemory);
-        var progress = new SoakProgress(ctx, Progress);
-        _out = progress.Sink;
         var work = WorkAsync(plan, memory);
-        await progress.RunAsync(work);
-        _out = ctx.Output;
+        await new SoakProgress(ctx, Progress).RunAsync(work);
         var (verdict, produced, memoryRows, elapsed) = await work;
         List<ChaosEvent> chaos;
         lock (_chaos) chaos = [.. _chaos];
@@ -131,7 +127,18 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         if (!Given("reconnect.backoff.max.ms")) producerConfig.ReconnectBackoffMaxMs = ReconnectBackoffMaxMs;
         if (!Given("socket.timeout.ms")) producerConfig.SocketTimeoutMs = SocketTimeoutMs;
         var options = new ProduceOptions { Topic = _topic, Count = int.MaxValue, Input = lines, FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
-        var sink = new ProducerSink(_history, () => _out);
+        var sink = ctx.Output.With(new EventObserver(e =>
+        {
+            switch (e)
+            {
+                case DeliveredEvent d:
+                    _history.Acked(d.Number);
+                    break;
+                case DeliveryFailedEvent:
+                    _history.DeliveryFailed();
+                    break;
+            }
+        }));
         if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
         var careless = new ProducerConfig(producerConfig.ToDictionary()) { Acks = Acks.None, EnableIdempotence = false };
         return await Task.Run(() => ProducerDemos.For("async").RunAsync(careless, options, sink, stop), stop);
@@ -157,9 +164,9 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         else if (broker.Embedded is not null)
             foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
         foreach (string property in ctx.Get(GlobalOptions.Property) ?? []) args.AddRange(["-X", property]);
-        var member = new SoakMember(name, ++_nextId, args, _history, new ForwardSink(() => _out));
+        var member = new SoakMember(name, ++_nextId, args, _history, ctx.Output);
         lock (_membersLock) _members.Add(member);
-        _out.Emit(new InfoEvent($"Started {member.Label}."));
+        ctx.Output.Emit(new InfoEvent($"Started {member.Label}."));
         return member;
     }
 
@@ -186,7 +193,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
                                         $"(owned: {_history.Owned().Count})", ExitCodes.Failed);
             await Task.Delay(Tick, ctx.Cancellation);
         }
-        _out.Emit(new InfoEvent($"The group owns all {_partitions} partitions after {_clock.Elapsed.TotalSeconds:0.0} s; producing."));
+        ctx.Output.Emit(new InfoEvent($"The group owns all {_partitions} partitions after {_clock.Elapsed.TotalSeconds:0.0} s; producing."));
     }
 
     /// <summary>Carries out the plan while the producer runs; restarts a member that ended on its own.</summary>
@@ -209,7 +216,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         lock (_membersLock) gone = _members.Where(m => m.Finished.IsCompleted && m.ExitedOnItsOwn).ToList();
         foreach (var member in gone)
         {
-            _out.Emit(new WarningEvent($"{member.Label} exited on its own (exit code {member.ExitCode}); restarting it"));
+            ctx.Output.Emit(new WarningEvent($"{member.Label} exited on its own (exit code {member.ExitCode}); restarting it"));
             Forget(member);
             await member.DisposeAsync();
             StartMember(member.Name);
@@ -277,7 +284,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         }
         var e = new ChaosEvent(Math.Round(produceClock.Elapsed.TotalSeconds, 1), Describe(action.Kind), detail);
         lock (_chaos) _chaos.Add(e);
-        _out.Emit(e);
+        ctx.Output.Emit(e);
     }
 
     private string MoveLeader(int pick)
@@ -311,12 +318,12 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             var behind = ends.Where(e => e.Value.High > e.Value.Low && processed.GetValueOrDefault(e.Key) < e.Value.High).Select(e => e.Key).ToList();
             if (behind.Count == 0)
             {
-                _out.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
+                ctx.Output.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
                 break;
             }
             if (deadline.Elapsed > DrainTimeout)
             {
-                _out.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
+                ctx.Output.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
                     string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0}"))));
                 return Highs(ends);
             }
@@ -344,7 +351,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         var member = Live().FirstOrDefault(m => m.Id == owner);
         if (member is null) return;
         lock (_stalls) _stalls.Add($"partition {partition} at {at:N0} of {end:N0}, owner {member.Label}");
-        _out.Emit(new WarningEvent($"Partition {partition} stalled: its owner {member.Label} processed nothing of it for {StallTimeout.TotalSeconds:0} s " +
+        ctx.Output.Emit(new WarningEvent($"Partition {partition} stalled: its owner {member.Label} processed nothing of it for {StallTimeout.TotalSeconds:0} s " +
                                    $"(at {at:N0} of {end:N0}); stopping and restarting it so the group gives the partition out again."));
         await member.StopAsync();
         Forget(member);
@@ -359,7 +366,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
     {
         if (settings.Strategy == RebalanceCommitConsumer.Name)
         {
-            _out.Emit(new InfoEvent("--commit rebalance commits only when its partitions are revoked; stopping the members one at a time, which commit on the way out."));
+            ctx.Output.Emit(new InfoEvent("--commit rebalance commits only when its partitions are revoked; stopping the members one at a time, which commit on the way out."));
             return false;
         }
         var deadline = Stopwatch.StartNew();
@@ -368,12 +375,12 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             var positions = await PositionsAsync();
             if (positions.All(p => !ends.TryGetValue(p.Partition.Partition.Value, out long end) || p.Committed >= end))
             {
-                _out.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
+                ctx.Output.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
                 return true;
             }
             await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
         }
-        _out.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
+        ctx.Output.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
                                 "may commit only when it stops); stopping the members one at a time, which commit on the way out."));
         return false;
     }
@@ -412,7 +419,7 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             unsettled = ends.Where(e => (committed.GetValueOrDefault(e.Key) ?? 0) < e.Value && owners[e.Key] < e.Value).Select(e => e.Key).ToList();
             if (unsettled.Count == 0) return;
         }
-        _out.Emit(new WarningEvent($"The group did not settle within {SettleTimeout.TotalSeconds:0} s of a member's stop (partitions " +
+        ctx.Output.Emit(new WarningEvent($"The group did not settle within {SettleTimeout.TotalSeconds:0} s of a member's stop (partitions " +
                                    $"{string.Join(", ", unsettled)} without an owner, or neither committed nor processed to their end by it); stopping the next member anyway."));
     }
 
@@ -451,32 +458,4 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         ChaosKind.LeaderMove => "leader moves",
         _ => "broker down + up",
     };
-
-    /// <summary>Events go wherever the lab's output is at the moment (the live display holds status lines while it runs).</summary>
-    private sealed class ForwardSink(Func<IOutput> target) : IOutput
-    {
-        public void Emit(DemoEvent e) => target().Emit(e);
-
-        public void Flush() => target().Flush();
-    }
-
-    /// <summary>Records the producer's acknowledgements and failures in the history, and passes every event on.</summary>
-    private sealed class ProducerSink(SoakHistory history, Func<IOutput> target) : IOutput
-    {
-        public void Emit(DemoEvent e)
-        {
-            switch (e)
-            {
-                case DeliveredEvent d when SequenceCheck.NumberOf(d.Value) is long n:
-                    history.Acked(n);
-                    break;
-                case DeliveryFailedEvent:
-                    history.DeliveryFailed();
-                    break;
-            }
-            target().Emit(e);
-        }
-
-        public void Flush() => target().Flush();
-    }
 }

@@ -17,7 +17,7 @@ public sealed class AsyncCallbackProducer : IProducerDemo
 
     public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => ProducerRun.WithDeliveryStatusOnly(config);
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration.
         config = Configure(config, options);

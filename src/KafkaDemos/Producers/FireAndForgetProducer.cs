@@ -20,7 +20,7 @@ public sealed class FireAndForgetProducer : IProducerDemo
         EnableDeliveryReports = false,
     };
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
         config = Configure(config, options);

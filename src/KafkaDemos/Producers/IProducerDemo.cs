@@ -23,7 +23,7 @@ public interface IProducerDemo
     ProducerConfig Configure(ProducerConfig config, ProduceOptions options);
 
     /// <summary>Sends the messages, flushes with a bound, emits a summary; never blocks without a bound.</summary>
-    Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation);
+    Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation);
 }
 
 /// <summary>Every producer mode, by its --mode name.</summary>

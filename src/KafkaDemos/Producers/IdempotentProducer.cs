@@ -41,7 +41,7 @@ public sealed class IdempotentProducer : IProducerDemo
         };
     }
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration, with the settings idempotence implies printed for the learner.
         config = Configure(config, options);

@@ -25,14 +25,14 @@ public sealed class JsonProducer : IProducerDemo
         return ProducerRun.WithDeliveryStatusOnly(config);
     }
 
-    public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation) => options switch
+    public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation) => options switch
     {
         { Input: not null } or { Value: not null } => RunAsync(config, options, sink, cancellation, m => JsonSerializer.Deserialize<JsonElement>(m.Value)),
         { Record: JsonRecordKind.Task } => RunAsync(config, options, sink, cancellation, m => new CourseTask(m.Number, "XXX", "XXX", "XXX")),
         _ => RunAsync(config, options, sink, cancellation, m => new NumRecord(m.Number)),
     };
 
-    private async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
+    private async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
     {
         // Step 1: the configuration.
         config = Configure(config, options);

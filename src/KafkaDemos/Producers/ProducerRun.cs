@@ -21,7 +21,7 @@ public sealed class ProducerRun : IDisposable
 
     private readonly string _mode;
     private readonly ProduceOptions _options;
-    private readonly IOutput _sink;
+    private readonly Reporter _sink;
     private readonly CancellationTokenSource _stop;
     private readonly CancellationToken _interrupt;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -33,10 +33,9 @@ public sealed class ProducerRun : IDisposable
     private UsageException? _usageError;
     private long _skippedLines;
     private readonly bool _tracksDeliveries;
-    private readonly IDeliveryCounter? _counter;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
-    public ProducerRun(string mode, ProduceOptions options, IOutput sink, CancellationToken interrupt, bool tracksDeliveries = true)
+    public ProducerRun(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
     {
         _tracksDeliveries = tracksDeliveries;
         _mode = mode;
@@ -44,7 +43,6 @@ public sealed class ProducerRun : IDisposable
         _sink = sink;
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
-        _counter = sink as IDeliveryCounter;
         Destination = options.Destination;
         if (options.Value is not null) Template.Check(options.Value, "--value");
     }
@@ -75,7 +73,7 @@ public sealed class ProducerRun : IDisposable
             .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
             .SetErrorHandler((_, error) =>
             {
-                _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal));
+                _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
                 if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
             })
             .Build();
@@ -140,8 +138,9 @@ public sealed class ProducerRun : IDisposable
     /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
     public void Announce(OutgoingMessage message)
     {
-        if (_counter is not null) _counter.Sent(message.Value.Length);
-        else _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)));
+        _sink.Tally.CountSent(message.Value.Length);
+        // No event per message when nothing prints or observes it (a benchmark): the tally counts it.
+        if (_sink.WantsPerMessage) _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)) { Number = message.Number });
     }
 
     /// <summary>An empty input line: not sent, counted in the summary.</summary>
@@ -172,17 +171,20 @@ public sealed class ProducerRun : IDisposable
         }
         Interlocked.Increment(ref _delivered);
         double latencyMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
-        if (_counter is not null) _counter.Delivered(message.Value.Length, latencyMs);
-        else _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
-            message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value) });
+        _sink.Tally.CountDelivered(message.Value.Length);
+        _sink.Latencies?.Record(latencyMs);
+        if (_sink.WantsPerMessage) _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
+            message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value), Number = message.Number });
     }
 
     public void Failed(OutgoingMessage message, int? partition, Error error, PersistenceStatus status)
     {
         Interlocked.Increment(ref _failed);
+        _sink.Tally.CountFailed();
         _sink.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status)
         {
             ValueLength = ShortenedFrom(message.Value),
+            Number = message.Number,
         });
     }
 

@@ -17,7 +17,7 @@ public sealed class SyncProducer : IProducerDemo
 
     public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, IOutput sink, CancellationToken cancellation)
+    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration.
         config = Configure(config, options);

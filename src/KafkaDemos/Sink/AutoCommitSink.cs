@@ -17,7 +17,7 @@ public static class AutoCommitSink
     /// <summary>The course's auto_commit_interval_ms: "messages come every five seconds, committing every second appears fair".</summary>
     public const int CommitIntervalMs = 1000;
 
-    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, IOutput sink, CancellationToken stop)
+    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter sink, CancellationToken stop)
     {
         var run = new SinkRun(Name, target, options, sink);
 

@@ -15,7 +15,7 @@ public static class DbCommitSink
 {
     public const string Name = "db";
 
-    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, IOutput sink, CancellationToken stop)
+    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter sink, CancellationToken stop)
     {
         var run = new SinkRun(Name, target, options, sink);
 

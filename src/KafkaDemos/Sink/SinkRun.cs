@@ -12,7 +12,7 @@ namespace KafkaDemos.Sink;
 /// a bounded consume, the JSON check, the course's output lines, counting, and a bounded close.
 /// Everything here runs on the sink's one thread, except the client's log and error callbacks.
 /// </summary>
-internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions options, IOutput sink)
+internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions options, Reporter sink)
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(250);
 

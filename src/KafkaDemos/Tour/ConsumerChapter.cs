@@ -35,7 +35,7 @@ public sealed class ConsumerChapter(string strategy, string courseExample, strin
         var clock = Stopwatch.StartNew();
         string topic = await tour.NewTopicAsync($"tour.commit-{strategy}", Partitions);
         var produced = await ProducerDemos.For("async").RunAsync(tour.ProducerConfig(),
-            new ProduceOptions { Topic = topic, Count = Messages }, NullSink.Instance, tour.Cancellation);
+            new ProduceOptions { Topic = topic, Count = Messages }, Reporter.Silent(), tour.Cancellation);
         tour.Output.Emit(new InfoEvent($"Produced {produced.Delivered} numbered messages (msg_0 .. msg_{Messages - 1}) to {topic}."));
 
         string group = $"tour-{strategy}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -44,14 +44,14 @@ public sealed class ConsumerChapter(string strategy, string courseExample, strin
         var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList();
 
         tour.Output.Emit(new InfoEvent($"First run: --commit {strategy} --max-messages {FirstRun}, then a clean stop."));
-        var first = new TourRecorder(tour.LiveOutput());
-        var firstOutcome = await run(config, new ConsumeOptions { Topics = [topic], MaxMessages = FirstRun }, first, tour.Cancellation);
-        var afterFirst = GroupOffsets.Read(config, group, partitions, NullSink.Instance);
+        var first = new TourRecorder();
+        var firstOutcome = await run(config, new ConsumeOptions { Topics = [topic], MaxMessages = FirstRun }, tour.LiveOutput(observers: first), tour.Cancellation);
+        var afterFirst = GroupOffsets.Read(config, group, partitions, Reporter.Silent());
 
         tour.Output.Emit(new InfoEvent("Second run: the same group, until the end of every partition."));
-        var second = new TourRecorder(tour.LiveOutput());
-        var secondOutcome = await run(config, new ConsumeOptions { Topics = [topic], ExitAtEnd = true }, second, tour.Cancellation);
-        var afterSecond = GroupOffsets.Read(config, group, partitions, NullSink.Instance);
+        var second = new TourRecorder();
+        var secondOutcome = await run(config, new ConsumeOptions { Topics = [topic], ExitAtEnd = true }, tour.LiveOutput(observers: second), tour.Cancellation);
+        var afterSecond = GroupOffsets.Read(config, group, partitions, Reporter.Silent());
 
         // The log and the broker's committed offsets decide; the consumers' reports are matched against them by offset.
         var log = tour.ReadBack(topic).ToDictionary(r => (r.Partition, r.Offset));

@@ -33,7 +33,7 @@ public sealed class ProducerChapter(IProducerDemo demo, string course) : ITourCh
             Count = Messages,
             FlushTimeout = ProduceOptions.FlushTimeoutFor(config),
         }, live, tour.Cancellation);
-        live.Close();
+        live.CloseExcerpt();
 
         var records = tour.ReadBack(topic);
         var numbers = records.Select(r => SequenceCheck.NumberOf(r.Value)).OfType<long>().ToList();

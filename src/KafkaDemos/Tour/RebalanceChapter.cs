@@ -40,13 +40,14 @@ public sealed class RebalanceChapter : ITourChapter
         fill.LingerMs = 0;
         fill.BatchNumMessages = 1;
         var produced = await ProducerDemos.For("async").RunAsync(fill,
-            new ProduceOptions { Topic = topic, Count = Messages }, NullSink.Instance, tour.Cancellation);
+            new ProduceOptions { Topic = topic, Count = Messages }, Reporter.Silent(), tour.Cancellation);
         tour.Output.Emit(new InfoEvent($"Produced {produced.Delivered} numbered messages to {topic} (4 partitions)."));
 
         string group = $"tour-rebalance-{Guid.NewGuid().ToString("N")[..8]}";
         var config = tour.ConsumerConfig(group);
         config.Set("partition.assignment.strategy", "cooperative-sticky");
-        var recorder = new TourRecorder(tour.LiveOutput(lines: 12));
+        var recorder = new TourRecorder();
+        var live = tour.LiveOutput(lines: 12, recorder);
         using var stopA = CancellationTokenSource.CreateLinkedTokenSource(tour.Cancellation);
         using var stopB = CancellationTokenSource.CreateLinkedTokenSource(tour.Cancellation);
         // Simulated work per record, so B joins while A is mid-batch, as in the course's story.
@@ -54,14 +55,14 @@ public sealed class RebalanceChapter : ITourChapter
         var run = ConsumeCommand.Strategies[RebalanceCommitConsumer.Name];
 
         tour.Output.Emit(new InfoEvent("Consumer A joins the group alone."));
-        var a = run(config, options with { Member = "A" }, recorder, stopA.Token);
+        var a = run(config, options with { Member = "A" }, live, stopA.Token);
         bool aOwnsAll = await TourRecorder.WaitUntilAsync(
             () => recorder.Owned("A").Count == Partitions && recorder.Of<ConsumedEvent>("A").Select(e => e.Partition).Distinct().Count() == Partitions,
             SettleTimeout, tour.Cancellation);
 
         tour.Output.Emit(new InfoEvent("Consumer B joins the same group: watch A revoke, commit, and the partitions move."));
         var rebalanceClock = Stopwatch.StartNew();
-        var b = run(config, options with { Member = "B" }, recorder, stopB.Token);
+        var b = run(config, options with { Member = "B" }, live, stopB.Token);
         bool split = await TourRecorder.WaitUntilAsync(() => recorder.Owned("A").Count == 2 && recorder.Owned("B").Count == 2, SettleTimeout, tour.Cancellation);
         var rebalanceTook = rebalanceClock.Elapsed;
         var ownedA = recorder.Owned("A").ToList();
@@ -80,7 +81,7 @@ public sealed class RebalanceChapter : ITourChapter
         tour.Output.Emit(new InfoEvent("Stopping A."));
         await stopA.CancelAsync();
         var outcomes = new[] { await a, outcomeB };
-        var committed = GroupOffsets.Read(config, group, Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList(), NullSink.Instance);
+        var committed = GroupOffsets.Read(config, group, Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList(), Reporter.Silent());
 
         var processed = recorder.Processed();
         var (duplicates, lost) = SequenceCheck.Count(processed, Messages);

@@ -8,19 +8,20 @@ using KafkaDemos.Core;
 namespace KafkaDemos.Tour;
 
 /// <summary>What every chapter gets: the broker, ready client configs, the output, Ctrl+C.</summary>
-public sealed class TourContext(DemoConfiguration config, LabBroker broker, IOutput output, bool trimOutput, CancellationToken cancellation)
+public sealed class TourContext(DemoConfiguration config, LabBroker broker, Reporter output, bool trimOutput, CancellationToken cancellation)
 {
     /// <summary>Bound of every read-back.</summary>
     public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
     public LabBroker Broker { get; } = broker;
 
-    public IOutput Output { get; } = output;
+    public Reporter Output { get; } = output;
 
     public CancellationToken Cancellation { get; } = cancellation;
 
-    /// <summary>The chapter's live demo output, trimmed to a readable amount in text mode.</summary>
-    public TrimmedSink LiveOutput(int lines = 6) => new(Output, lines, trimOutput);
+    /// <summary>The chapter's live demo output, trimmed to a readable amount in text mode, observed by <paramref name="observers"/>.</summary>
+    public Reporter LiveOutput(int lines = 6, params IObserver<DemoEvent>[] observers) =>
+        Output.Showing(Shown.All, trimOutput ? lines : int.MaxValue).With(observers);
 
     public Task<string> NewTopicAsync(string prefix, int partitions) => Broker.CreateTopicAsync(config, prefix, partitions);
 

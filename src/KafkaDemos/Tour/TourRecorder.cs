@@ -7,20 +7,25 @@ using KafkaDemos.Core;
 namespace KafkaDemos.Tour;
 
 /// <summary>
-/// Passes a demo's events on to the output and keeps what the chapter checks: which records
-/// each consumer processed, what it was assigned, revoked and committed.
+/// Observes a demo's events and keeps what the chapter checks: which records each consumer
+/// processed, what it was assigned, revoked and committed.
 /// </summary>
-public sealed class TourRecorder(IOutput output) : IOutput
+public sealed class TourRecorder : IObserver<DemoEvent>
 {
     private readonly ConcurrentQueue<ConsumerEvent> _events = new();
 
-    public void Emit(DemoEvent e)
+    public void OnNext(DemoEvent value)
     {
-        if (e is ConsumerEvent c) _events.Enqueue(c);
-        output.Emit(e);
+        if (value is ConsumerEvent c) _events.Enqueue(c);
     }
 
-    public void Flush() => output.Flush();
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
 
     public IReadOnlyList<T> Of<T>(string? member = null) where T : ConsumerEvent =>
         _events.OfType<T>().Where(e => member is null || e.Member == member).ToList();

@@ -4,18 +4,31 @@ using KafkaDemos.Labs;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
 
-/// <summary>Keeps every event a demo emits in-process, so tests can read what it (and each consumer member) did.</summary>
-public sealed class CollectingSink : IOutput
+/// <summary>
+/// Observes every event a demo reports in-process, so tests can read what it (and each consumer
+/// member) did. Given where a run wants a reporter, it is a silent one with this observer.
+/// </summary>
+public sealed class CollectingSink : IObserver<DemoEvent>
 {
     private readonly List<DemoEvent> _events = [];
     private readonly Lock _lock = new();
 
-    public void Emit(DemoEvent e)
+    public CollectingSink() => Reporter = Reporter.Silent(this);
+
+    public Reporter Reporter { get; }
+
+    public static implicit operator Reporter(CollectingSink sink) => sink.Reporter;
+
+    public void OnNext(DemoEvent value)
     {
-        lock (_lock) _events.Add(e);
+        lock (_lock) _events.Add(value);
     }
 
-    public void Flush()
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
     {
     }
 

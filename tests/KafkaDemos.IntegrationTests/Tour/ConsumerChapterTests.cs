@@ -47,7 +47,7 @@ public sealed class ConsumerChapterTests
         return await new ConsumerChapter("sync", "Consumer_03_CommitSync", "", swapped).RunAsync(tour);
     }
 
-    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, IOutput sink)
+    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, Reporter sink)
     {
         using var consumer = new ConsumerBuilder<string?, string?>(new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false, EnablePartitionEof = true }).Build();
         consumer.Subscribe(topic);

@@ -11,6 +11,10 @@ public sealed record InfoEvent(string Message) : DemoEvent("info")
 /// <summary>Something the user should know but that does not fail the run.</summary>
 public sealed record WarningEvent(string Message) : DemoEvent("warning")
 {
+    /// <summary>A log line of the Kafka client itself (librdkafka), not the demo's own word.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FromClient { get; init; }
+
     public override string? ToText() => "Warning: " + Message;
 }
 
@@ -18,6 +22,10 @@ public sealed record WarningEvent(string Message) : DemoEvent("warning")
 public sealed record ErrorEvent(string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code = null, bool Fatal = false)
     : DemoEvent("error")
 {
+    /// <summary>Reported by the Kafka client's error callback (the course's error_cb), not by the demo.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FromClient { get; init; }
+
     public override string? ToText() => (Fatal ? "Fatal error: " : "Error: ") + Message;
 }
 

@@ -16,6 +16,10 @@ public sealed record DeliveredEvent(
     double LatencyMs,
     PersistenceStatus Status) : DemoEvent("delivered", isData: true, isPerMessage: true)
 {
+    /// <summary>The message's number in its run (0, 1, ...): msg_N's N, the fact labs check order and loss by.</summary>
+    [JsonPropertyOrder(-1)]
+    public long Number { get; init; }
+
     /// <summary>The value's real length when <see cref="Value"/> holds only its start (value_length and value_shortened in JSON).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ValueLength { get; init; }
@@ -38,6 +42,10 @@ public sealed record DeliveryFailedEvent(
     string Reason,
     PersistenceStatus Status) : DemoEvent("delivery_failed", isPerMessage: true)
 {
+    /// <summary>The message's number in its run (0, 1, ...): msg_N's N, the fact labs check order and loss by.</summary>
+    [JsonPropertyOrder(-1)]
+    public long Number { get; init; }
+
     /// <summary>The value's real length when <see cref="Value"/> holds only its start.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ValueLength { get; init; }
@@ -57,6 +65,10 @@ public sealed record SentEvent(
     string Value,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ValueLength = null) : DemoEvent("sent", isData: true, isPerMessage: true)
 {
+    /// <summary>The message's number in its run (0, 1, ...): msg_N's N, the fact labs check order and loss by.</summary>
+    [JsonPropertyOrder(-1)]
+    public long Number { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ValueShortened => ValueLength is not null;
 

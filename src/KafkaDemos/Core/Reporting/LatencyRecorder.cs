@@ -1,4 +1,4 @@
-namespace KafkaDemos.Bench;
+namespace KafkaDemos.Core;
 
 /// <summary>
 /// Delivery latencies of one run, every one kept (4 bytes each, so a million cost 4 MB), and
