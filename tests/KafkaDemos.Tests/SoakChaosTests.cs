@@ -1,4 +1,5 @@
 using KafkaDemos.Labs;
+using KafkaDemos.Labs.Soak;
 
 namespace KafkaDemos.Tests;
 

@@ -1,4 +1,9 @@
 using System.CommandLine;
+using KafkaDemos.Labs.Commits;
+using KafkaDemos.Labs.Database;
+using KafkaDemos.Labs.Delivery;
+using KafkaDemos.Labs.Rebalance;
+using KafkaDemos.Labs.Soak;
 
 namespace KafkaDemos.Labs;
 

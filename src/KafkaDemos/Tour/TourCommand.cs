@@ -4,6 +4,7 @@ using KafkaDemos.Cli;
 
 using KafkaDemos.Labs;
 using KafkaDemos.Core;
+using KafkaDemos.Broker;
 
 namespace KafkaDemos.Tour;
 

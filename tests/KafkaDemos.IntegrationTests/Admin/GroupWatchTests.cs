@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KafkaDemos.IntegrationTests.Infrastructure;
+using KafkaDemos.Labs;
 
 namespace KafkaDemos.IntegrationTests.Admin;
 

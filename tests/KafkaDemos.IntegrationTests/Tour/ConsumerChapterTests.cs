@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaDemos.Broker;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;

@@ -6,7 +6,7 @@ using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Broker;
 
 /// <summary>
 /// The broker a tour or lab runs on: the configured one if it answers the preflight, else

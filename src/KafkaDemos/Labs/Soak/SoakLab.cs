@@ -1,10 +1,11 @@
 using System.CommandLine;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>
 /// `demo lab soak`: minutes of load under changing membership and faults, then a check that

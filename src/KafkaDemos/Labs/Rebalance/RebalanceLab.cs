@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Rebalance;
 
 /// <summary>
 /// `demo lab rebalance`: the course's slides "one, two, four, five consumers on a four-partition

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 using KafkaDemos.Sink;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Database;
 
 /// <summary>
 /// `demo lab sink`: the course's promise, "if the consumer breaks down, another continues where it

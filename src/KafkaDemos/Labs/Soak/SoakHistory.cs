@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>Why a member stopped owning a partition.</summary>
 public enum OwnershipEnd

@@ -3,13 +3,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Admin;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Commits;
 
 /// <summary>
 /// `demo lab commits`: each commit strategy of the course, crashed mid-batch. A member processes a

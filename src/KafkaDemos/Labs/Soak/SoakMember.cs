@@ -4,7 +4,7 @@ using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Native;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>
 /// One run of a soak member: a `demo consume -o json` child process. Its JSON lines go into the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>
 /// Input for a producer demo that yields numbered lines ("soak_0", "soak_1", ...) at a steady

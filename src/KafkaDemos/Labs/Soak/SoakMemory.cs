@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>
 /// One process's memory: its peak over its life, and the peaks of the first and last quarter of its life

@@ -1,6 +1,6 @@
 using KafkaDemos.Core;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>What the soak lab does to the running system.</summary>
 public enum ChaosKind

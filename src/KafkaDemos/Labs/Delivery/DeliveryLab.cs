@@ -8,7 +8,7 @@ using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Delivery;
 
 /// <summary>
 /// `demo lab delivery`: the course's acks and enable.idempotence slides under faults. The same

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Delivery;
 
 /// <summary>
 /// The delivery lab's exactly-once row: the numbered stream sent inside one transaction

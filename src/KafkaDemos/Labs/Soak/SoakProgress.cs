@@ -3,7 +3,7 @@ using KafkaDemos.Cli;
 using KafkaDemos.Core;
 using Spectre.Console;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>Where the soak stands: for the live display, and every few seconds as a JSON event.</summary>
 public sealed record SoakProgressEvent(

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Rebalance;
 
 /// <summary>
 /// What a rebalance cost the members, from their own events timed as they arrive: how long each

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Admin;
+using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>One soak run, from the first member's start to the final table.</summary>
 public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)

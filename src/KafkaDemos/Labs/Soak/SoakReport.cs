@@ -2,7 +2,7 @@ using KafkaDemos.Cli;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>What a soak run ends with: the final check, the producer's result, memory, the chaos carried out, the stalls, the ledger's size.</summary>
 public sealed record SoakOutcome(

@@ -1,4 +1,4 @@
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Soak;
 
 /// <summary>One partition as the broker has it at the end: the log's start and end, and the group's committed offset.</summary>
 public sealed record LogPartition(int Partition, long Low, long High, long? Committed);

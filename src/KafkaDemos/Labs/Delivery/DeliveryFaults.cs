@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using KafkaDemos.Broker;
 using KafkaDemos.Core;
 
-namespace KafkaDemos.Labs;
+namespace KafkaDemos.Labs.Delivery;
 
 /// <summary>The faults the delivery lab injects through the embedded broker.</summary>
 public enum FaultKind
