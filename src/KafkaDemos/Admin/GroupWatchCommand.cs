@@ -117,6 +117,7 @@ public static class GroupWatchCommand
     {
         private readonly Dictionary<string, (long Position, DateTime Time)> _previous = [];
         private readonly bool _live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
+        private GroupStateEvent? _latest;
         private List<string> _partitions = [];
         private string _topicKey = "";
 
@@ -135,15 +136,11 @@ public static class GroupWatchCommand
                 while (limit is null || Refreshes < limit) Show(await NextAsync());
                 return;
             }
-            var first = await NextAsync();
-            await AnsiConsole.Live(GroupWatchView.Render(first, source.Description, source.Timeline)).AutoClear(false).StartAsync(async live =>
-            {
-                while (limit is null || Refreshes < limit)
-                {
-                    live.UpdateTarget(GroupWatchView.Render(await NextAsync(), source.Description, source.Timeline));
-                    live.Refresh();
-                }
-            });
+            _latest = await NextAsync();
+            // The picture is redrawn in place by the output's live region; status lines (client
+            // warnings, errors) print above it without tearing it.
+            using var view = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline)), TimeSpan.FromMilliseconds(250));
+            while (limit is null || Refreshes < limit) _latest = await NextAsync();
         }
 
         /// <summary>One refresh: what the source saw in the last second, with committed offsets, log ends and rates.</summary>

@@ -60,5 +60,13 @@ public sealed class DemoContext(ParseResult parse, IOutput output, OutputFormat 
     public IDisposable? ShowLive(Func<string> render, TimeSpan every, bool noDataMeanwhile = false) =>
         output is TextOutput text && !Console.IsErrorRedirected && (noDataMeanwhile || TextOutput.CanShowLive) ? text.ShowLive(render, every) : null;
 
+    /// <summary>
+    /// A picture that is the command's data (the group watch's view), redrawn in place on a terminal
+    /// stdout and left on the screen at the end; null when stdout is not a terminal or the output is
+    /// JSON: print one picture per refresh then.
+    /// </summary>
+    public IDisposable? ShowLiveView(Func<string> render, TimeSpan every) =>
+        output is TextOutput text && !Console.IsOutputRedirected ? text.ShowLive(render, every, onStdout: true, keepLast: true) : null;
+
     public void Info(string message) => Output.Emit(new InfoEvent(message));
 }

@@ -6,8 +6,9 @@ namespace KafkaDemos.Core;
 /// Course-style lines: data on stdout, status on stderr, as kcat does, so `demo ... | grep`
 /// sees every record and every delivery report. Nothing is ever sampled or left out.
 /// It is also the one owner of the terminal's live region (a progress line, the benchmark's bars,
-/// the soak's panel): the region is drawn on stderr below the status lines, and every status line
-/// clears it first, under the same lock as the redraw, so the two never share a line.
+/// the soak's panel, the group watch's picture): the region is drawn below everything else, and
+/// every line bound for the terminal clears it first, under the same lock as the redraw, so the
+/// two never share a line; the next redraw puts the region back under the new line.
 /// </summary>
 public sealed class TextOutput : IOutput
 {
@@ -15,13 +16,17 @@ public sealed class TextOutput : IOutput
     private readonly TextWriter _stderr;
     private readonly Lock _lock = new();
     private readonly Timer? _flusher;
+    private readonly bool _stdoutIsTerminal;
     private Func<string>? _live;
+    private TextWriter? _liveWriter;
     private Timer? _liveTimer;
     private int _liveLines;
+    private bool _keepLast;
 
     public TextOutput(TextWriter stdout, TextWriter stderr)
     {
         _stderr = stderr;
+        _stdoutIsTerminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         if (ReferenceEquals(stdout, Console.Out) && Console.IsOutputRedirected)
         {
             // Console.Out flushes every line: one write call per record, which at a million records
@@ -47,15 +52,19 @@ public sealed class TextOutput : IOutput
     public static bool CanShowLive => !Console.IsErrorRedirected && Console.IsOutputRedirected;
 
     /// <summary>
-    /// Draws <paramref name="render"/>'s text (one or more lines) on stderr every <paramref name="every"/>
-    /// until the returned handle is disposed, which clears it. One region at a time.
+    /// Draws <paramref name="render"/>'s text (one or more lines) every <paramref name="every"/> until
+    /// the returned handle is disposed, which clears it (or, with <paramref name="keepLast"/>, leaves
+    /// the last picture on the screen). On stderr, or on stdout when the region is the data itself
+    /// (the group watch's picture on a terminal). One region at a time.
     /// </summary>
-    public IDisposable ShowLive(Func<string> render, TimeSpan every)
+    public IDisposable ShowLive(Func<string> render, TimeSpan every, bool onStdout = false, bool keepLast = false)
     {
         lock (_lock)
         {
             if (_live is not null) throw new InvalidOperationException("a live region is already shown");
             _live = render;
+            _liveWriter = onStdout ? _stdout : _stderr;
+            _keepLast = keepLast;
             _liveTimer = new Timer(_ => DrawLive(), null, TimeSpan.Zero, every);
         }
         return new Handle(this);
@@ -63,24 +72,26 @@ public sealed class TextOutput : IOutput
 
     private void DrawLive()
     {
-        lock (_lock)
-        {
-            if (_live is null) return;
-            ClearLiveLocked();
-            string text = _live().TrimEnd('\n');
-            _stderr.Write(text);
-            _stderr.Flush();
-            _liveLines = text.Count(c => c == '\n') + 1;
-        }
+        lock (_lock) DrawLiveLocked();
+    }
+
+    private void DrawLiveLocked()
+    {
+        if (_live is null) return;
+        ClearLiveLocked();
+        string text = _live().TrimEnd('\n');
+        _liveWriter!.Write(text);
+        _liveWriter.Flush();
+        _liveLines = text.Count(c => c == '\n') + 1;
     }
 
     /// <summary>Moves to the start of the region and erases it: the cursor stays on its first line.</summary>
     private void ClearLiveLocked()
     {
-        if (_liveLines == 0) return;
+        if (_liveLines == 0 || _liveWriter is null) return;
         var erase = new StringBuilder("\r\u001b[K");
         for (int i = 1; i < _liveLines; i++) erase.Append("\u001b[1A\u001b[K");
-        _stderr.Write(erase.ToString());
+        _liveWriter.Write(erase.ToString());
         _liveLines = 0;
     }
 
@@ -90,10 +101,17 @@ public sealed class TextOutput : IOutput
         lock (_lock)
         {
             timer = _liveTimer;
-            _live = null;
             _liveTimer = null;
+            if (_keepLast && _live is not null)
+            {
+                DrawLiveLocked();
+                _liveWriter!.WriteLine();
+                _liveLines = 0;
+            }
+            _live = null;
             ClearLiveLocked();
-            _stderr.Flush();
+            _liveWriter?.Flush();
+            _liveWriter = null;
         }
         timer?.Dispose();
     }
@@ -106,6 +124,7 @@ public sealed class TextOutput : IOutput
         {
             if (e.IsData)
             {
+                if (_stdoutIsTerminal) ClearLiveLocked();
                 _stdout.WriteLine(text);
                 if (!e.IsPerMessage && _flusher is not null) _stdout.Flush();
                 return;
