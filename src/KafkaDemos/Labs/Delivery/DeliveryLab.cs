@@ -6,7 +6,6 @@ using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
-using KafkaDemos.Producers;
 
 namespace KafkaDemos.Labs.Delivery;
 
@@ -17,7 +16,7 @@ namespace KafkaDemos.Labs.Delivery;
 /// or never. The "idempotence off" row is the control: it shows the duplicates the exactly-once row
 /// does not write.
 /// </summary>
-public static class DeliveryLab
+public static partial class DeliveryLab
 {
     public const string Name = "delivery";
 
@@ -198,139 +197,4 @@ public static class DeliveryLab
         FaultKind.DroppedConnection => "dropped connections",
         _ => "lost answers",
     };
-
-    /// <summary>One setting's run: where its events go, and the stream and faults it meets.</summary>
-    public sealed record RowRun(Reporter Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
-
-    public sealed record Row(Setting Setting, bool Ran, ProduceResult? Produced, long Once, long Duplicates, long Lost, bool InOrder, int Faults, int LostAnswersMet, bool WithFaults)
-    {
-        public static Row NotRun(Setting setting) => new(setting, false, null, 0, 0, 0, true, 0, 0, true);
-
-        /// <summary>Duplicates and losses depend on which batches the faults hit, which timing decides; the exactly-once row's 0 and 0 do not.</summary>
-        public bool Varies => Ran && WithFaults && Setting.Sending != Sending.ExactlyOnce && Faults > 0;
-
-        public long Failed => Produced is null ? 0 : Produced.Failed + Produced.NotDelivered;
-
-        public LabRowEvent ToEvent() => new(Name,
-        [
-            new("setting", Setting.Label), new("ran", Ran), new("sent", Produced?.Sent), new("acknowledged", Produced?.Delivered),
-            new("failed", Failed), new("once", Once), new("duplicates", Duplicates), new("lost", Lost), new("reordered", !InOrder),
-            new("faults", Faults), new("lost_answers_met", LostAnswersMet), new("varies", Varies),
-            new("error", Produced?.FatalError), new("why", Ran ? Setting.Why : PlainIdempotentOnEmbedded),
-        ]);
-    }
-
-    /// <summary>The exactly-once check: every number read back once, none twice, none missing, and the transaction committed.</summary>
-    public static CheckEvent ExactlyOnceCheck(Row row) => new(Name, "exactly-once producer: no duplicates and no loss",
-        row.Ran && row.Duplicates == 0 && row.Lost == 0 && row.Produced?.FatalError is null,
-        row.Produced?.FatalError ?? $"{row.Duplicates} duplicates, {row.Lost} lost");
-
-    /// <summary>
-    /// The control the learner sees: with idempotence off, a lost answer makes the producer resend a batch the
-    /// broker already wrote, so at least one number is read back twice. Null when no lost answer was met.
-    /// </summary>
-    public static CheckEvent? DuplicatesWithoutIdempotenceCheck(Row row) => row.LostAnswersMet == 0 ? null :
-        new(Name, "idempotence off: the lost answers wrote duplicates", row.Duplicates > 0,
-            $"{row.LostAnswersMet} lost answer(s) met, {row.Duplicates} duplicates");
-
-    /// <summary>One setting on a fresh embedded broker that injects the schedule's faults.</summary>
-    public static async Task<Row> RunOnEmbeddedAsync(RowRun run, ProducerConfig producerBase, ConsumerConfig consumerBase)
-    {
-        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
-        string topic = $"lab.delivery.{Guid.NewGuid().ToString("N")[..8]}";
-        // One partition: one log, so "in order" is the order of the whole stream.
-        broker.CreateTopic(topic, 1);
-        var injector = new FaultInjector(broker, topic, run.Setting.Label, run.Schedule, run.Output);
-        injector.Start(LeaderOf(broker.BootstrapServers, topic));
-
-        var producerConfig = new ProducerConfig(producerBase.ToDictionary())
-        {
-            BootstrapServers = broker.BootstrapServers,
-            // The client's own wait for an answer is socket.timeout.ms (request.timeout.ms is what the
-            // broker is told to wait for replicas); short, so a lost answer is noticed within about 2 s.
-            SocketTimeoutMs = 1000,
-            RequestTimeoutMs = 1000,
-            MessageTimeoutMs = 30_000,
-            RetryBackoffMs = 100,
-        };
-        var row = await SendAndReadBackAsync(run, producerConfig, new ConsumerConfig(consumerBase.ToDictionary()) { BootstrapServers = broker.BootstrapServers }, topic, injector);
-        return row with { LostAnswersMet = injector.Met(FaultKind.LostAnswer) };
-    }
-
-    private static Task<Row> RunOnBrokerAsync(RowRun run, ProducerConfig producerConfig, ConsumerConfig consumerConfig, string topic) =>
-        SendAndReadBackAsync(run, producerConfig, consumerConfig, topic, null);
-
-    private static async Task<Row> SendAndReadBackAsync(RowRun run, ProducerConfig baseConfig, ConsumerConfig consumerConfig, string topic, FaultInjector? injector)
-    {
-        var setting = run.Setting;
-        // The client's own timeout and disconnect warnings are what the faults cause: in text mode they
-        // are counted and reported in the row's line, not printed one by one.
-        var sink = run.Output.Showing(run.Text ? Shown.AllButClientNotices : Shown.All).With(new EventObserver(e =>
-        {
-            if (e is DeliveredEvent or DeliveryFailedEvent) injector?.OnReport();
-        }));
-        var producerConfig = new ProducerConfig(baseConfig.ToDictionary()) { Acks = setting.Acks, EnableIdempotence = setting.Sending != Sending.Async, LingerMs = 5 };
-        ProduceResult produced;
-        if (setting.Sending == Sending.ExactlyOnce)
-        {
-            produced = await ExactlyOnceSend.RunAsync(producerConfig, topic, run.Messages, !run.WithoutTransactions, sink, run.Cancellation);
-        }
-        else
-        {
-            var options = new ProduceOptions { Topic = topic, Count = run.Messages, Interval = TimeSpan.FromMilliseconds(1), FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
-            produced = await ProducerDemos.For(setting.Sending == Sending.Idempotent ? "idempotent" : "async").RunAsync(producerConfig, options, sink, run.Cancellation);
-        }
-
-        // The numbers come from the log itself, not from the delivery reports.
-        var records = await Task.Run(() => ReadBack.All(consumerConfig, topic, ReadTimeout));
-        var numbers = records.Select(r => SequenceCheck.NumberOf(r.Value)).OfType<long>().ToList();
-        var (duplicates, lost) = SequenceCheck.Count(numbers, run.Messages);
-        long once = numbers.Where(n => n < run.Messages).GroupBy(n => n).Count(g => g.Count() == 1);
-        bool inOrder = SequenceCheck.InOrderPerPartition(records);
-        int applied = injector is null ? 0 : injector.Pushed - injector.Unused();
-        run.Output.Emit(new InfoEvent($"  read back {records.Count} records: {once} once, {duplicates} duplicate(s), {lost} lost, {(inOrder ? "in order" : "out of order")}" +
-            (injector is null ? "" : $"; {applied} fault(s) met" + (sink.ClientNoticesHidden > 0 ? $", {sink.ClientNoticesHidden} client warning(s) (timeouts, disconnects) not shown" : ""))));
-        if (produced.FatalError is not null) run.Output.Emit(new ErrorEvent($"  {setting.Label}: {produced.FatalError}"));
-        return new Row(setting, true, produced, once, duplicates, lost, inOrder, applied, 0, injector is not null);
-    }
-
-    private static int LeaderOf(string bootstrap, string topic)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
-        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single().Leader;
-    }
-
-    private static int Report(DemoContext ctx, List<Row> rows, bool faults, TimeSpan elapsed, LabBroker? configured)
-    {
-        ctx.Output.Emit(new TableEvent(faults ? "Delivery lab: the same stream under the same faults" : "Delivery lab: no faults (configured broker)",
-            ["Setting", "Sent", "Acked", "Failed", "Once", "Duplicates", "Lost", "Reordered", "Faults", "Counts"],
-            rows.Select(r => (IReadOnlyList<object?>)(r.Ran
-                ?
-                [
-                    r.Setting.Label, r.Produced!.Sent, r.Produced.Delivered, r.Failed, r.Once, r.Duplicates, r.Lost,
-                    r.InOrder ? "no" : "yes", r.Faults, r.Varies ? "vary by run" : "exact",
-                ]
-                : [r.Setting.Label, "-", "-", "-", "-", "-", "-", "-", "-", "real Kafka only"])).ToList()));
-        foreach (var row in rows.Where(r => r.Ran)) ctx.Info("• " + row.Setting.Why);
-        if (faults)
-            ctx.Info("The fault schedule is seeded and the same for every setting: the same messages meet the same faults on every run. " +
-                     "How many messages a fault hits depends on how they were batched, which timing decides, so the counts marked " +
-                     "\"vary by run\" change from run to run; the exactly-once row's 0 duplicates and 0 lost do not.");
-
-        var exactlyOnce = rows.Single(r => r.Setting == ExactlyOnce);
-        var check = ExactlyOnceCheck(exactlyOnce);
-        ctx.Output.Emit(check);
-        var control = DuplicatesWithoutIdempotenceCheck(rows.Single(r => r.Setting == AcksAllWithoutIdempotence));
-        if (control is not null) ctx.Output.Emit(control);
-        else if (faults) ctx.Info("No lost answer was met in this schedule, so the idempotence-off row has no duplicates to show; try another --seed.");
-        bool passed = check.Passed && control?.Passed != false;
-        ctx.Output.Emit(new SummaryEvent("lab",
-        [
-            new("lab", Name), new("settings", rows.Count(r => r.Ran)), new("faults", faults), new("messages", exactlyOnce.Produced?.Sent),
-            new("exactly_once_duplicates", exactlyOnce.Duplicates), new("exactly_once_lost", exactlyOnce.Lost),
-            new("passed", passed), new("elapsed_s", Math.Round(elapsed.TotalSeconds, 1)),
-            new("broker", configured is null ? "embedded" : "configured"),
-        ]));
-        return passed ? ExitCodes.Success : ExitCodes.Failed;
-    }
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Broker;
@@ -16,7 +15,7 @@ namespace KafkaDemos.Labs.Rebalance;
 /// deadline), prints who owns what, checks that every partition has exactly one owner and that a
 /// member beyond the partition count is idle, and says how long the rebalance took.
 /// </summary>
-public static class RebalanceLab
+public static partial class RebalanceLab
 {
     public const string Name = "rebalance";
 
@@ -24,149 +23,13 @@ public static class RebalanceLab
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(15);
 
-    public static Command Create(Option<bool> embedded)
-    {
-        var consumers = new Option<int>("--consumers") { Description = "Consumers that join the group, one at a time", DefaultValueFactory = _ => 5, HelpName = "N" };
-        var partitions = new Option<int>("--partitions") { Description = "Partitions of the lab's topic", DefaultValueFactory = _ => 4, HelpName = "P" };
-        var assignment = new Option<string>("--assignment-strategy")
-        {
-            Description = "Partition assignment strategy (partition.assignment.strategy)",
-            DefaultValueFactory = _ => "range",
-            HelpName = "range|roundrobin|cooperative-sticky",
-        };
-        assignment.AcceptOnlyFromAmong("range", "roundrobin", "cooperative-sticky");
-        var processes = new Option<bool>("--processes") { Description = "Run each consumer as a child process (`demo consume -o json`) instead of in this process" };
-        var groupProtocol = new Option<string>("--group-protocol")
-        {
-            Description = "Rebalance protocol: classic (the course's), consumer (KIP-848, the broker assigns), or both: the same steps under each, then a comparison",
-            DefaultValueFactory = _ => GroupProtocolSettings.Classic,
-            HelpName = "classic|consumer|both",
-        };
-        groupProtocol.AcceptOnlyFromAmong(GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer, Both);
-
-        var command = new Command(Name, """
-            The course's "one, two, four, five consumers on a four-partition topic", live. Consumers join one
-            group one at a time (in this process, or as child processes with --processes), then stop one by
-            one (a clean stop: commit, then Close()). After each change the lab waits for the group to settle,
-            prints the assignment table (member -> partitions) and how long the rebalance took, and checks
-            that every partition has exactly one owner and that a member beyond the partition count is idle
-            ("Setting newly assigned partitions: []", like the course's fifth consumer). A producer writes one
-            record every 200 ms meanwhile, so the members have something to read.
-
-            Each step also says what the change cost: the time until every partition had exactly one owner
-            again, how long each member that had partitions owned none (it stopped consuming), and how
-            many records were processed twice. --group-protocol consumer runs the steps under KIP-848's
-            consumer protocol (the broker assigns and moves partitions one member at a time; members keep
-            the partitions that stay); both runs them under each protocol and prints the comparison.
-            On the embedded broker both protocols get a 3 s session and 500 ms heartbeats (the consumer
-            protocol's are set on the broker). With --processes each member is `demo consume`, so
-            `demo groups watch GROUP` in another terminal shows the group live; the lab runs one itself and
-            checks at every step that it shows each partition's owner as the members printed it.
-            Uses the configured broker if it answers, otherwise (or with --embedded) the embedded broker.
-            Exits 0 only if every check held.
-
-            Examples:
-              demo lab rebalance
-              demo lab rebalance --consumers 3 --partitions 2 --assignment-strategy cooperative-sticky
-              demo lab rebalance --group-protocol both --embedded
-              demo lab rebalance --processes --embedded -o json
-
-            Exit codes: 0 every check held, 1 a check failed, 2 bad flag or configuration, 3 no broker answered.
-            """)
-        {
-            consumers, partitions, assignment, processes, groupProtocol, embedded,
-        };
-
-        command.SetDemoAction(async ctx =>
-        {
-            int memberCount = ctx.Get(consumers), partitionCount = ctx.Get(partitions);
-            if (memberCount is < 1 or > 20) throw new UsageException($"--consumers {memberCount} must be between 1 and 20");
-            if (partitionCount is < 1 or > 64) throw new UsageException($"--partitions {partitionCount} must be between 1 and 64");
-            bool asProcesses = ctx.Get(processes);
-            if (asProcesses && OperatingSystem.IsWindows()) throw new UsageException("--processes stops its children with SIGTERM, which Windows lacks: run without it");
-            string strategy = ctx.Get(assignment)!;
-            string protocol = ctx.Get(groupProtocol)!;
-            if (protocol == GroupProtocolSettings.Consumer && ctx.Parse.GetResult(assignment) is { Implicit: false })
-                throw new UsageException($"--assignment-strategy {strategy} contradicts --group-protocol consumer: the broker assigns there, no client-side assignor runs");
-            string[] protocols = protocol == Both ? [GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer] : [protocol];
-
-            var config = ctx.LoadConfiguration();
-            await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
-            var clock = Stopwatch.StartNew();
-            var runs = new List<Run>();
-            foreach (string p in protocols)
-            {
-                if (ctx.Cancellation.IsCancellationRequested) break;
-                var lab = new Run(ctx, broker, memberCount, partitionCount, p == GroupProtocolSettings.Consumer ? null : strategy, asProcesses);
-                await lab.RunAsync(config);
-                runs.Add(lab);
-            }
-            if (runs.Count == 2) Compare(ctx, runs);
-            return Summarize(ctx, runs, protocol, broker, clock.Elapsed);
-        });
-        return command;
-    }
-
     private const string Both = "both";
-
-    private sealed record StepResult(int Step, string Change, int Members, TimeSpan? Rebalance, bool OneOwner, string Idle,
-        IReadOnlyDictionary<string, TimeSpan> Paused, long ProcessedTwice)
-    {
-        public TimeSpan LongestPause => Paused.Count == 0 ? TimeSpan.Zero : Paused.Values.Max();
-    }
-
-    private static string Seconds(TimeSpan? t) => t is TimeSpan s ? $"{s.TotalSeconds:0.0} s" : "not settled";
-
-    /// <summary>The same steps under both protocols, side by side.</summary>
-    private static void Compare(DemoContext ctx, List<Run> runs)
-    {
-        var (classic, consumer) = (runs[0], runs[1]);
-        var rows = classic.Steps.Zip(consumer.Steps, (a, b) => (IReadOnlyList<object?>)
-        [
-            a.Step, a.Change,
-            Seconds(a.Rebalance), Seconds(a.LongestPause), a.ProcessedTwice,
-            Seconds(b.Rebalance), Seconds(b.LongestPause), b.ProcessedTwice,
-        ]).ToList();
-        rows.Add(["", "total",
-            Seconds(Total(classic.Steps, s => s.Rebalance ?? TimeSpan.Zero)), Seconds(Total(classic.Steps, s => s.LongestPause)), classic.Steps.Sum(s => s.ProcessedTwice),
-            Seconds(Total(consumer.Steps, s => s.Rebalance ?? TimeSpan.Zero)), Seconds(Total(consumer.Steps, s => s.LongestPause)), consumer.Steps.Sum(s => s.ProcessedTwice)]);
-        ctx.Output.Emit(new TableEvent($"Rebalance lab: classic ({classic.Strategy}) and consumer (KIP-848), the same steps",
-            ["Step", "Change", "Classic: all owned after", "Classic: longest pause", "Classic: processed twice",
-             "Consumer: all owned after", "Consumer: longest pause", "Consumer: processed twice"], rows));
-        ctx.Info("• All owned after: from the change until every partition had exactly one owner again (and the partitions were spread evenly).");
-        ctx.Info("• Longest pause: the longest time a member that had partitions owned none during the rebalance, so consumed nothing.");
-        ctx.Info("• Processed twice: records consumed again by their next owner, because the sync commit of the batch in flight had not happened (or was refused) when the partition moved.");
-    }
-
-    private static TimeSpan Total(IEnumerable<StepResult> steps, Func<StepResult, TimeSpan> pick) =>
-        steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + pick(s));
-
-    private static int Summarize(DemoContext ctx, List<Run> runs, string protocol, LabBroker broker, TimeSpan elapsed)
-    {
-        var checks = runs.SelectMany(r => r.Checks).ToList();
-        int failed = checks.Count(c => !c.Passed);
-        bool complete = runs.Count == (protocol == Both ? 2 : 1) && runs.All(r => r.Complete);
-        var first = runs.FirstOrDefault();
-        ctx.Output.Emit(new SummaryEvent("lab",
-        [
-            new("lab", Name), new("group_protocol", protocol), new("strategy", first?.Strategy), new("consumers", first?.MemberCount),
-            new("partitions", first?.PartitionCount), new("processes", first?.AsProcesses),
-            new("steps", runs.Sum(r => r.Steps.Count)), new("checks", checks.Count), new("failed", failed),
-            new("commit_failures", runs.Sum(r => r.CommitFailures)),
-            new("processed_twice", runs.ToDictionary(r => r.Protocol, r => r.Steps.Sum(s => s.ProcessedTwice))),
-            new("elapsed_s", Math.Round(elapsed.TotalSeconds, 1)),
-            new("broker", broker.Embedded is null ? "configured" : "embedded"),
-        ]));
-        bool ok = complete && failed == 0;
-        ctx.Info(ok ? "Every check held." : "Some checks failed: see the steps marked ✘ above.");
-        return ok ? ExitCodes.Success : ExitCodes.Failed;
-    }
 
     /// <summary>
     /// One pass of the steps under one protocol; <paramref name="classicStrategy"/> is the client-side
     /// assignor of the classic protocol, null under the consumer protocol (the broker assigns).
     /// </summary>
-    private sealed class Run(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
+    private sealed partial class Run(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
     {
         private readonly AssignmentBoard _board = new();
         private readonly RebalanceMeasure _measure = new();
@@ -380,51 +243,6 @@ public static class RebalanceLab
             ]));
         }
 
-        /// <summary>
-        /// Waits until the group has settled after a change: the member that left has finished leaving;
-        /// every partition has exactly one owner among the members; the partitions are spread evenly; and
-        /// each member has been given its assignment since the change (eager protocols revoke and assign
-        /// on every member; cooperative-sticky leaves untouched members alone, so there it is enough that
-        /// every member has been assigned once).
-        /// </summary>
-        /// <remarks>
-        /// The time is that of the last assignment change that made it settled (before the change: 0).
-        /// Under the consumer protocol a member given nothing hears nothing, and the others learn of the
-        /// broker's new target at their next heartbeat; so there the picture must also stay unchanged for
-        /// <see cref="Quiet"/> before it counts.
-        /// </remarks>
-        private async Task<TimeSpan?> SettleAsync(long before, IGroupMember? leaving, TimeSpan start)
-        {
-            while (_measure.Now - start < SettleTimeout)
-            {
-                ctx.Cancellation.ThrowIfCancellationRequested();
-                if (IsSettled(before, leaving))
-                {
-                    var last = _measure.LastChange;
-                    if (!_consumerProtocol || _measure.Now - last >= Quiet)
-                        return last > start ? last - start : TimeSpan.Zero;
-                }
-                await Task.Delay(PollInterval, ctx.Cancellation);
-            }
-            return null;
-        }
-
-        private TimeSpan Quiet => broker.Embedded is null ? TimeSpan.FromSeconds(6) : TimeSpan.FromMilliseconds(3 * LabGroupTiming.HeartbeatIntervalMs);
-
-        private bool IsSettled(long before, IGroupMember? leaving)
-        {
-            if (leaving is not null && !leaving.Completion.IsCompleted) return false;
-            if (_live.Count == 0) return true;
-            if (!Owners().Values.All(o => o.Count == 1)) return false;
-            var counts = _live.Select(m => _board.Partitions(m.Name).Count).ToList();
-            if (counts.Max() - counts.Min() > 1) return false;
-            if (_consumerProtocol) return true;
-            return _live.All(m => _board.AssignedSince(m.Name, _cooperative ? 0 : before));
-        }
-
-        private Dictionary<string, List<string>> Owners() =>
-            _partitionNames.ToDictionary(p => p, p => _live.Where(m => _board.Partitions(m.Name).Contains(p)).Select(m => m.Name).ToList());
-
         private static List<int> Sorted(IEnumerable<string> partitions) =>
             partitions.Select(p => int.Parse(p[(p.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
 
@@ -434,19 +252,5 @@ public static class RebalanceLab
             _checks.Add(check);
             ctx.Output.Emit(check);
         }
-
-        private void Report(TimeSpan elapsed)
-        {
-            ctx.Output.Emit(new TableEvent($"Rebalance lab: {partitionCount} partitions, group.protocol={Protocol}, {Strategy}",
-                ["Step", "Change", "Members", "Rebalance", "Longest pause", "Processed twice", "One owner each", "Idle"],
-                _steps.Select(s => (IReadOnlyList<object?>)
-                [
-                    s.Step, s.Change, s.Members, Seconds(s.Rebalance), Seconds(s.LongestPause), s.ProcessedTwice, s.OneOwner ? "yes" : "NO", s.Idle,
-                ]).ToList()));
-            if (CommitFailures > 0)
-                ctx.Info($"{CommitFailures} commit(s) were refused while the group rebalanced (the members' next owner reads those records again).");
-            ctx.Info($"group.protocol={Protocol}: {_steps.Count} steps in {elapsed.TotalSeconds:0.0} s.");
-        }
-
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Admin;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
@@ -11,7 +10,7 @@ using KafkaDemos.Producers;
 namespace KafkaDemos.Labs.Soak;
 
 /// <summary>One soak run, from the first member's start to the final table.</summary>
-public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
+public sealed partial class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
 {
     private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
@@ -197,20 +196,6 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         ctx.Output.Emit(new InfoEvent($"The group owns all {_partitions} partitions after {_clock.Elapsed.TotalSeconds:0.0} s; producing."));
     }
 
-    /// <summary>Carries out the plan while the producer runs; restarts a member that ended on its own.</summary>
-    private async Task ChaosAsync(IReadOnlyList<ChaosAction> plan, Stopwatch produceClock, Task producing)
-    {
-        int next = 0;
-        while (!producing.IsCompleted)
-        {
-            await Task.WhenAny(producing, Task.Delay(Tick));
-            ctx.Cancellation.ThrowIfCancellationRequested();
-            await SuperviseAsync();
-            if (next < plan.Count && produceClock.Elapsed >= plan[next].At && !producing.IsCompleted)
-                await ActAsync(plan[next++], produceClock);
-        }
-    }
-
     private async Task SuperviseAsync()
     {
         List<SoakMember> gone;
@@ -222,213 +207,6 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
             await member.DisposeAsync();
             StartMember(member.Name);
         }
-    }
-
-    private async Task ActAsync(ChaosAction action, Stopwatch produceClock)
-    {
-        var live = Live();
-        string detail;
-        switch (action.Kind)
-        {
-            case ChaosKind.Kill when live.Count > 0:
-            {
-                var target = live[action.Pick % live.Count];
-                await target.KillAsync();
-                Forget(target);
-                await Task.Delay(RestartDelay, ctx.Cancellation);
-                var again = StartMember(target.Name);
-                detail = $"kill -9 {target.Label}; restarted {RestartDelay.TotalSeconds:0} s later as pid {again.ProcessId}";
-                break;
-            }
-            case ChaosKind.Stop when live.Count > 0:
-            {
-                var target = live[action.Pick % live.Count];
-                await target.StopAsync();
-                Forget(target);
-                var again = StartMember(target.Name);
-                detail = $"SIGTERM {target.Label} (exit code {target.ExitCode}); restarted as pid {again.ProcessId}";
-                break;
-            }
-            case ChaosKind.Join when live.Count(m => !_base.Contains(m.Name)) < 2:
-                detail = $"{StartMember(NextName()).Label} joins the group";
-                break;
-            case ChaosKind.Join:
-            {
-                var extra = live.Where(m => !_base.Contains(m.Name)).MaxBy(m => m.Id)!;
-                await extra.StopAsync();
-                Forget(extra);
-                detail = $"{extra.Label} leaves the group (SIGTERM; two members had already joined)";
-                break;
-            }
-            case ChaosKind.LeaderMove:
-                detail = MoveLeader(action.Pick);
-                break;
-            case ChaosKind.BrokerDown:
-            {
-                var cluster = broker.Embedded!.Cluster;
-                int id = 1 + action.Pick % cluster.BrokerCount;
-                cluster.SetBrokerDown(id);
-                try
-                {
-                    await Task.Delay(BrokerDownFor, ctx.Cancellation);
-                }
-                finally
-                {
-                    cluster.SetBrokerUp(id);
-                }
-                detail = $"broker {id} down for {BrokerDownFor.TotalSeconds:0} s, then up";
-                break;
-            }
-            default:
-                detail = "no member to act on";
-                break;
-        }
-        var e = new ChaosEvent(Math.Round(produceClock.Elapsed.TotalSeconds, 1), Describe(action.Kind), detail);
-        lock (_chaos) _chaos.Add(e);
-        ctx.Output.Emit(e);
-    }
-
-    private string MoveLeader(int pick)
-    {
-        var cluster = broker.Embedded!.Cluster;
-        int partition = pick % _partitions;
-        using var admin = new AdminClientBuilder(broker.AdminConfig(config)).SetLogHandler((_, _) => { }).Build();
-        int leader = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Single(p => p.PartitionId == partition).Leader;
-        var others = cluster.BrokerIds.Where(id => id != leader).ToList();
-        if (others.Count == 0) return $"partition {partition} has one broker to lead it; nothing moved";
-        int target = others[pick / _partitions % others.Count];
-        cluster.SetPartitionLeader(_topic, partition, target);
-        return $"leader of {_topic}-{partition} moves from broker {leader} to broker {target}";
-    }
-
-    /// <summary>
-    /// Waits (bounded) until, in every partition, some member has processed up to the log end. A partition
-    /// whose owner makes no progress on it for <see cref="StallTimeout"/> is stalled: the owner is stopped and
-    /// restarted so the group gives the partition out again, and the stall is counted and reported.
-    /// </summary>
-    /// <returns>Each non-empty partition's log end when the producer had stopped.</returns>
-    private async Task<IReadOnlyDictionary<int, long>> DrainAsync()
-    {
-        var ends = (await PositionsAsync())
-            .ToDictionary(p => p.Partition.Partition.Value, p => (p.Low, p.High));
-        var deadline = Stopwatch.StartNew();
-        var progress = ends.Keys.ToDictionary(p => p, _ => (End: -1L, Since: TimeSpan.Zero));
-        while (true)
-        {
-            var processed = _history.ProcessedEnd();
-            var behind = ends.Where(e => e.Value.High > e.Value.Low && processed.GetValueOrDefault(e.Key) < e.Value.High).Select(e => e.Key).ToList();
-            if (behind.Count == 0)
-            {
-                ctx.Output.Emit(new InfoEvent($"The members read every partition to its end {deadline.Elapsed.TotalSeconds:0.0} s after the producer stopped."));
-                break;
-            }
-            if (deadline.Elapsed > DrainTimeout)
-            {
-                ctx.Output.Emit(new WarningEvent($"Not read to their end within {DrainTimeout.TotalSeconds:0} s of the producer's stop: " +
-                    string.Join(", ", behind.Select(p => $"partition {p} at {processed.GetValueOrDefault(p):N0} of {ends[p].High:N0}"))));
-                return Highs(ends);
-            }
-            foreach (int p in behind)
-            {
-                long end = processed.GetValueOrDefault(p);
-                if (progress[p].End != end) progress[p] = (end, deadline.Elapsed);
-                else if (deadline.Elapsed - progress[p].Since >= StallTimeout && _history.OwnerOf(p) is int owner)
-                {
-                    await RestartStalledAsync(owner, p, end, ends[p].High);
-                    progress[p] = (end, deadline.Elapsed);
-                }
-            }
-            await SuperviseAsync();
-            await Task.Delay(Tick, ctx.Cancellation);
-        }
-        return Highs(ends);
-    }
-
-    private static Dictionary<int, long> Highs(Dictionary<int, (long Low, long High)> ends) =>
-        ends.Where(e => e.Value.High > e.Value.Low).ToDictionary(e => e.Key, e => e.Value.High);
-
-    private async Task RestartStalledAsync(int owner, int partition, long at, long end)
-    {
-        var member = Live().FirstOrDefault(m => m.Id == owner);
-        if (member is null) return;
-        lock (_stalls) _stalls.Add($"partition {partition} at {at:N0} of {end:N0}, owner {member.Label}");
-        ctx.Output.Emit(new WarningEvent($"Partition {partition} stalled: its owner {member.Label} processed nothing of it for {StallTimeout.TotalSeconds:0} s " +
-                                   $"(at {at:N0} of {end:N0}); stopping and restarting it so the group gives the partition out again."));
-        await member.StopAsync();
-        Forget(member);
-        StartMember(member.Name);
-    }
-
-    /// <summary>
-    /// Gives the members time to commit what they processed before they are stopped (bounded).
-    /// </summary>
-    /// <returns>True when the group has committed every partition to its end.</returns>
-    private async Task<bool> AwaitCommitsAsync(IReadOnlyDictionary<int, long> ends)
-    {
-        if (settings.Strategy == RebalanceCommitConsumer.Name)
-        {
-            ctx.Output.Emit(new InfoEvent("--commit rebalance commits only when its partitions are revoked; stopping the members one at a time, which commit on the way out."));
-            return false;
-        }
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < CommitWait)
-        {
-            var positions = await PositionsAsync();
-            if (positions.All(p => !ends.TryGetValue(p.Partition.Partition.Value, out long end) || p.Committed >= end))
-            {
-                ctx.Output.Emit(new InfoEvent($"The group has committed every partition to its end; stopping the members."));
-                return true;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), ctx.Cancellation);
-        }
-        ctx.Output.Emit(new InfoEvent($"The group has not committed every partition to its end within {CommitWait.TotalSeconds:0} s (--commit {settings.Strategy} " +
-                                "may commit only when it stops); stopping the members one at a time, which commit on the way out."));
-        return false;
-    }
-
-    /// <summary>
-    /// Stops the members one at a time, each once the group has settled after the one before left. A leave
-    /// starts a rebalance, and the embedded broker refuses commits while one runs (Apache Kafka accepts them):
-    /// members stopped together would have their stop-time commits refused, and --commit rebalance commits
-    /// nothing else. Settled means every partition has a live owner again and is committed to its end or
-    /// processed to its end by that owner, who then commits it when it is stopped in turn.
-    /// </summary>
-    private async Task StopInTurnAsync(IReadOnlyDictionary<int, long> ends)
-    {
-        for (var live = Live(); live.Count > 0; live = Live())
-        {
-            var member = live[0];
-            await member.StopAsync();
-            Forget(member);
-            await member.DisposeAsync();
-            if (live.Count > 1) await SettleAsync(ends);
-        }
-    }
-
-    private async Task SettleAsync(IReadOnlyDictionary<int, long> ends)
-    {
-        var deadline = Stopwatch.StartNew();
-        var unsettled = ends.Keys.ToList();
-        while (deadline.Elapsed < SettleTimeout)
-        {
-            await Task.Delay(Tick, ctx.Cancellation);
-            var owners = _history.OwnersProcessedEnd();
-            unsettled = ends.Keys.Where(p => !owners.ContainsKey(p)).ToList();
-            if (unsettled.Count > 0) continue;
-            var committed = (await PositionsAsync())
-                .ToDictionary(p => p.Partition.Partition.Value, p => p.Committed);
-            unsettled = ends.Where(e => (committed.GetValueOrDefault(e.Key) ?? 0) < e.Value && owners[e.Key] < e.Value).Select(e => e.Key).ToList();
-            if (unsettled.Count == 0) return;
-        }
-        ctx.Output.Emit(new WarningEvent($"The group did not settle within {SettleTimeout.TotalSeconds:0} s of a member's stop (partitions " +
-                                   $"{string.Join(", ", unsettled)} without an owner, or neither committed nor processed to their end by it); stopping the next member anyway."));
-    }
-
-    /// <summary>The group's committed offset and the log's start and end of every partition of the topic.</summary>
-    private Task<IReadOnlyList<PartitionPosition>> PositionsAsync()
-    {
-        var tps = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(_topic, p)).ToList();
-        return Task.Run(() => GroupOffsets.Read(ConsumerConfig, _group, tps, ctx.Output), ctx.Cancellation);
     }
 
     private async Task StopAllAsync()
@@ -450,13 +228,4 @@ public sealed class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker
         return new SoakProgressEvent(_phase, Math.Round(_clock.Elapsed.TotalSeconds, 1), _lines?.Count ?? 0, counts.Acked, counts.FailedDeliveries,
             counts.ProcessedDistinct, counts.Pending, counts.Commits, counts.CommitFailures, Live().Select(m => m.Label).ToList(), chaos);
     }
-
-    private static string Describe(ChaosKind kind) => kind switch
-    {
-        ChaosKind.Kill => "kill -9 + restart",
-        ChaosKind.Stop => "SIGTERM + restart",
-        ChaosKind.Join => "member joins",
-        ChaosKind.LeaderMove => "leader moves",
-        _ => "broker down + up",
-    };
 }
