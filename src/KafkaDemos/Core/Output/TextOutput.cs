@@ -82,7 +82,16 @@ public sealed class TextOutput : IOutput
         string text = _live().TrimEnd('\n');
         _liveWriter!.Write(text);
         _liveWriter.Flush();
-        _liveLines = text.Count(c => c == '\n') + 1;
+        _liveLines = ScreenLines(text);
+    }
+
+    /// <summary>The terminal rows <paramref name="text"/> takes: a line wider than the window wraps onto more.</summary>
+    private static int ScreenLines(string text)
+    {
+        int width;
+        try { width = Console.WindowWidth; }
+        catch (IOException) { width = 0; }
+        return text.Split('\n').Sum(line => width <= 0 ? 1 : Math.Max(1, (line.TrimEnd('\r').Length + width - 1) / width));
     }
 
     /// <summary>Moves to the start of the region and erases it: the cursor stays on its first line.</summary>
