@@ -84,13 +84,16 @@ public static class GroupsCommand
                 var rows = positions.Select(p => (IReadOnlyList<object?>)[p.Partition.Topic, p.Partition.Partition.Value, p.Committed, p.High, p.Lag,
                     owners.TryGetValue(p.Partition, out var member) ? member : null]).ToList();
                 ctx.Output.Emit(new TableEvent($"Group {id}", ["Topic", "Partition", "Committed", "Log end", "Lag", "Member"], rows));
+                if (positions.All(p => p.Committed is null))
+                    ctx.Info($"Group '{id}' has committed nothing on these partitions: its lag is unknown until it does (a new member starts where auto.offset.reset says).");
             }
             ctx.Output.Emit(new SummaryEvent("groups describe",
             [
                 new("group", id),
                 new("partitions", positions.Count),
                 new("committed", positions.Count(p => p.Committed is not null)),
-                new("total_lag", positions.Sum(p => p.Lag ?? 0)),
+                // No committed offset, no lag to add up: where the group starts depends on auto.offset.reset.
+                new("total_lag", positions.Any(p => p.Lag is not null) ? positions.Sum(p => p.Lag ?? 0) : null),
                 new("members", members.Description?.Members.Count),
             ]));
 

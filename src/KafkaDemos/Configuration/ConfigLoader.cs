@@ -70,6 +70,8 @@ public static class ConfigLoader
         foreach (var file in request.ConfigFiles)
         {
             string full = Path.GetFullPath(file, request.CurrentDirectory);
+            if (Directory.Exists(full))
+                throw new UsageException($"--config '{file}' is a directory, not a file: name the file (for example {Path.Combine(file, AppSettingsFile)})");
             if (!File.Exists(full))
                 throw new UsageException($"Config file '{file}' does not exist (looked at {full})");
         }
