@@ -97,9 +97,9 @@ public static class ConsumeCommand
             another to see the whole group at once.
 
             Status reports (for `demo groups watch`): watch asks the broker for the group's members
-            (DescribeGroups). The embedded broker cannot tell it, so there each member reports its
-            assignment on a small status topic ({{MemberStatusReport.DefaultTopic}}) through a second
-            client, which watch reads instead. Status reports are on:
+            (DescribeGroups). The embedded broker cannot tell it, so there each member reports its assignment
+            through a second client on a small status topic ({{MemberStatusReport.DefaultTopic}}), which
+            watch reads instead. Status reports are on:
               - where the broker cannot describe groups (the embedded broker): consume asks it at start,
                 bounded by {{StatusReportChoice.ProbeBound.TotalSeconds:0}} s, and a broker that does not answer in time counts as cannot;
               - with --report-status, or --status-topic NAME (that topic), on any broker.
