@@ -101,14 +101,18 @@ public static class GroupOffsets
             .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
             .Build();
 
-    /// <summary>The group's members through DescribeGroups, bounded; brokers without it (the embedded one) get a reason instead.</summary>
-    public static async Task<GroupMembers> DescribeAsync(AdminClientConfig config, string group, CancellationToken cancel)
+    /// <summary>
+    /// The group's members through DescribeGroups, bounded (by <paramref name="bound"/>, else 8 s); brokers
+    /// without it (the embedded one) get a reason instead.
+    /// </summary>
+    public static async Task<GroupMembers> DescribeAsync(AdminClientConfig config, string group, CancellationToken cancel, TimeSpan? bound = null)
     {
+        var wait = bound ?? TimeSpan.FromSeconds(8);
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
         try
         {
-            var result = await admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(5) })
-                .WaitAsync(TimeSpan.FromSeconds(8), cancel);
+            var result = await admin.DescribeConsumerGroupsAsync([group], new DescribeConsumerGroupsOptions { RequestTimeout = wait * 5 / 8 })
+                .WaitAsync(wait, cancel);
             var description = result.ConsumerGroupDescriptions.Single();
             return description.Error.IsError
                 ? new GroupMembers(null, $"{description.Error.Reason} ({description.Error.Code})", Supported: true)
@@ -125,7 +129,7 @@ public static class GroupOffsets
         }
         catch (TimeoutException)
         {
-            return new GroupMembers(null, "no answer to DescribeGroups within 8 s");
+            return new GroupMembers(null, $"no answer to DescribeGroups within {wait.TotalSeconds:0.#} s");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

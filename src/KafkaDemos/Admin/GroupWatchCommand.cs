@@ -47,11 +47,14 @@ public static class GroupWatchCommand
 
             Where the owners come from: on Apache Kafka the group API (DescribeConsumerGroups, committed
             offsets from ListConsumerGroupOffsets). The embedded broker has no DescribeGroups: there every
-            `demo consume` member reports what the group told it (member id, client id, generation, its
-            partitions and how far it has read them) on the topic {MemberStatusReport.DefaultTopic}, from its
-            assigned, revoked and lost handlers and once a second; watch reads that topic by assignment.
+            `demo consume` member (it asks the broker the same question when it starts) reports what the
+            group told it (member id, client id, generation, its partitions and how far it has read them)
+            on the topic {MemberStatusReport.DefaultTopic}, from its assigned, revoked and lost handlers
+            and once a second; watch reads that topic by assignment.
             A member silent for {MemberReportSource.StaleAfter.TotalSeconds:0} s is shown stale and owns nothing. Consumers that
-            are not `demo consume` (or run with --no-status-report) are invisible there.
+            are not `demo consume` (or run with --no-status-report) are invisible there. On a broker
+            that describes groups the members report only when asked (demo consume --report-status), and
+            --source member-reports shows only those.
 
             Watch never joins the group: it reads the group's committed offsets with the group's id but never
             subscribes. Ctrl+C leaves at once. With -o json it writes one "group_state" event per refresh

@@ -54,11 +54,12 @@ public static class ConsumeCommand
         groupProtocol.AcceptOnlyFromAmong(GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer);
         var statusTopic = new Option<string>("--status-topic")
         {
-            Description = $"Topic on which this member reports its assignment for `demo groups watch` (default {MemberStatusReport.DefaultTopic})",
+            Description = $"Topic on which this member reports its assignment for `demo groups watch` (default {MemberStatusReport.DefaultTopic}); naming one turns the reports on",
             DefaultValueFactory = _ => MemberStatusReport.DefaultTopic,
             HelpName = "NAME",
         }.AcceptsTopicNames();
-        var noStatus = new Option<bool>("--no-status-report") { Description = "Do not report this member's assignment on the status topic" };
+        var reportStatus = new Option<bool>("--report-status") { Description = "Report this member's assignment on the status topic even where the broker describes groups" };
+        var noStatus = new Option<bool>("--no-status-report") { Description = "Do not report this member's assignment on the status topic, not even where the broker cannot describe groups" };
         var commitEvery = new Option<int>("--commit-every")
         {
             Description = "Records per commit for sync and specified",
@@ -93,9 +94,17 @@ public static class ConsumeCommand
             explained and counted but does not fail the run: the next owner resumes from the last committed
             offset and reads those records again. Every record is printed. Run it in several terminals
             with the same --group to watch partitions move between them, and `demo groups watch GROUP` in
-            another to see the whole group at once: each member reports its assignment on a small status
-            topic (--status-topic, off with --no-status-report), which watch reads where the broker cannot
-            describe the group's members.
+            another to see the whole group at once.
+
+            Status reports (for `demo groups watch`): watch asks the broker for the group's members
+            (DescribeGroups). The embedded broker cannot tell it, so there each member reports its assignment
+            through a second client on a small status topic ({{MemberStatusReport.DefaultTopic}}), which
+            watch reads instead. Status reports are on:
+              - where the broker cannot describe groups (the embedded broker): consume asks it at start,
+                bounded by {{StatusReportChoice.ProbeBound.TotalSeconds:0}} s, and a broker that does not answer in time counts as cannot;
+              - with --report-status, or --status-topic NAME (that topic), on any broker.
+            They are off on a broker that describes groups (Apache Kafka), and with --no-status-report.
+            The start says which, and why ("Status reports: on ..." / "Status reports: off ...").
 
             Group protocol (--group-protocol):
               classic    the course's: members join, a leader assigns with partition.assignment.strategy.
@@ -118,7 +127,7 @@ public static class ConsumeCommand
             """)
         {
             commit, topics, group, offsetReset, fromBeginning, maxMessages, exitAtEnd, json, processDelay, assignment, commitEvery,
-            groupProtocol, statusTopic, noStatus,
+            groupProtocol, statusTopic, reportStatus, noStatus,
         };
 
         command.SetDemoAction(async ctx =>
@@ -145,9 +154,15 @@ public static class ConsumeCommand
             var consumerConfig = GroupProtocolSettings.Apply(config, config.ConsumerConfig(), protocolNotes);
             protocolNotes.ForEach(ctx.Info);
             if (string.IsNullOrWhiteSpace(ctx.Get(statusTopic))) throw new UsageException($"--status-topic '{ctx.Get(statusTopic)}' is empty: name a topic, or give --no-status-report");
+            if (ctx.Get(reportStatus) && ctx.Get(noStatus)) throw new UsageException("--report-status contradicts --no-status-report: give one of them");
+            // --no-status-report wins over a named --status-topic, so a script can add it to a fixed command line.
+            var statusRequest = ctx.Get(noStatus) ? StatusReportRequest.Off
+                : ctx.Get(reportStatus) || ctx.Parse.GetResult(statusTopic) is { Implicit: false } ? StatusReportRequest.On
+                : StatusReportRequest.Auto;
             if (string.IsNullOrWhiteSpace(consumerConfig.GroupId))
                 throw new UsageException($"group.id '{consumerConfig.GroupId}' is empty (from {config.Client(ClientKind.Consumer)["group.id"].Source}): name a consumer group with --group");
             var metadata = BrokerPreflight.Check(config);
+            var status = await StatusReportChoice.DecideAsync(statusRequest, ctx.Get(statusTopic)!, config.AdminConfig(), consumerConfig.GroupId, ctx.Cancellation);
 
             string strategy = ctx.Get(commit)!;
             List<string> subscribed = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic];
@@ -165,11 +180,12 @@ public static class ConsumeCommand
                 Json = ctx.Get(json),
                 ProcessDelay = delay,
                 CommitEvery = every,
-                StatusTopic = ctx.Get(noStatus) ? null : ctx.Get(statusTopic),
+                StatusTopic = status.Topic,
             };
             ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' with --commit {strategy} " +
                      $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}, " +
                      $"group.protocol={GroupProtocolSettings.Of(consumerConfig)}); Ctrl+C stops.");
+            ctx.Info(status.Reason);
 
             var outcome = await Strategies[strategy](consumerConfig, options, ctx.Output, ctx.Cancellation);
             ctx.Output.Emit(outcome.ToSummary());

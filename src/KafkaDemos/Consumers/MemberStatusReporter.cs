@@ -11,6 +11,7 @@ namespace KafkaDemos.Consumers;
 /// consumer's thread, so the report says what the member was just told), and every second after
 /// that with its positions. A clean stop reports "left"; a crash on purpose reports nothing, as a
 /// killed process would. Reports that fail are counted and said; they never hold the consumer up.
+/// `demo consume` starts one only where <see cref="StatusReportChoice"/> says so.
 /// </summary>
 public sealed class MemberStatusReporter : IDisposable
 {

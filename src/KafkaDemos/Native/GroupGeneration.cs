@@ -8,11 +8,13 @@ namespace KafkaDemos.Native;
 /// A member's view of its group generation (the member epoch under KIP-848's consumer protocol).
 /// Confluent.Kafka keeps it inside the opaque ConsumerGroupMetadata it hands to transactional
 /// producers; librdkafka reads that blob back and says which generation it carries.
+/// Nothing public gives the generation (the assignments a member counts are its own, not the group's
+/// generations), so this reads a private field: only the member status reports call it, and those are
+/// off by default wherever the broker describes groups itself (see StatusReportChoice).
 /// </summary>
 internal static unsafe partial class GroupGeneration
 {
     private const string Lib = LibrdkafkaResolver.LibraryName;
-
 
     [LibraryImport(Lib, EntryPoint = "rd_kafka_consumer_group_metadata_read")]
     private static partial nint Read(out nint metadata, byte* buffer, nuint size);
