@@ -148,24 +148,25 @@ public static class GroupsCommand
             var metadata = BrokerPreflight.Check(config);
             var partitions = Partitions(metadata, named, config.BootstrapServers);
 
+            // A live group is refused before anything is shown or changed, and without joining it.
+            bool apply = ctx.Get(execute);
+            var members = apply ? await LiveMembers.FindAsync(config, id, ctx.Cancellation) : null;
+            if (members?.Live is string live)
+                throw new DemoException($"Group '{id}' has {live}: stop its consumers first; nothing was changed.", ExitCodes.Failed);
+
             var positions = GroupOffsets.Read(config.ConsumerConfig(), id, partitions, ctx.Output);
             var plan = positions.Select(p => (Position: p, Target: ctx.Get(toEarliest) ? p.Low : ctx.Get(toLatest) ? p.High : Math.Clamp(ctx.Get(toOffset)!.Value, p.Low, p.High))).ToList();
-            bool apply = ctx.Get(execute);
             var rows = plan.Select(x => (IReadOnlyList<object?>)[x.Position.Partition.Topic, x.Position.Partition.Partition.Value, x.Position.Committed, x.Target]).ToList();
             ctx.Output.Emit(new TableEvent(apply ? $"Resetting offsets of group {id}" : $"Plan for group {id} (dry run: add --execute to apply)",
                 ["Topic", "Partition", "Current", "New"], rows));
-            if (!apply) return ExitCodes.Success;
-
-            var members = await GroupOffsets.DescribeAsync(config.AdminConfig(), id, ctx.Cancellation);
-            if (members.Description is { Members.Count: > 0 } d)
-                throw new DemoException($"Group '{id}' has {d.Members.Count} active member(s) (state {d.State}): stop its consumers first; their commits would overwrite the reset.", ExitCodes.Failed);
-            if (!members.Known)
-                ctx.Info($"The broker cannot list the group's members ({members.Unavailable}); if committing as an outsider is refused, a short-lived member joins to check that no other is active.");
+            if (members is null) return ExitCodes.Success;
+            if (!members.Listed)
+                ctx.Info("The broker cannot list the group's members and none reported its status; if committing as an outsider is refused, a short-lived member joins to check that no other is active.");
 
             var offsets = plan.Select(x => new TopicPartitionOffset(x.Position.Partition, x.Target)).ToList();
             try
             {
-                GroupOffsets.Commit(config.ConsumerConfig(), id, offsets, ctx.Output, mayJoin: !members.Known);
+                GroupOffsets.Commit(config.ConsumerConfig(), id, offsets, ctx.Output, mayJoin: !members.Listed);
             }
             catch (KafkaException e)
             {
