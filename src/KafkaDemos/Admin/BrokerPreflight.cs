@@ -66,4 +66,19 @@ public static class BrokerPreflight
         "  Start one:  ./demo broker            (embedded, in-memory, no install)\n" +
         "          or  docker compose up -d     (Apache Kafka in Docker)\n" +
         "  or point -b / KAFKA_BOOTSTRAP_SERVERS at a running cluster.";
+
+    /// <summary>
+    /// The one rule for a command that reads topics which may not exist yet: with --exit-at-end
+    /// there is no end to reach, so it is a usage error naming the topic; otherwise the command
+    /// says it waits for the topic to be created.
+    /// </summary>
+    public static void RequireTopics(Metadata metadata, IEnumerable<string> topics, bool exitAtEnd, string bootstrapServers, Action<string> info)
+    {
+        foreach (string missing in topics.Where(t => !metadata.Topics.Any(m => m.Topic == t && m.Partitions.Count > 0)))
+        {
+            if (exitAtEnd)
+                throw new UsageException($"--topic '{missing}' does not exist on {bootstrapServers}, so --exit-at-end has no end to reach (demo topics list shows the topics)");
+            info($"Topic '{missing}' does not exist yet: waiting for it to be created (Ctrl+C stops).");
+        }
+    }
 }

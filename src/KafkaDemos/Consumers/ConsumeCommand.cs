@@ -166,12 +166,7 @@ public static class ConsumeCommand
 
             string strategy = ctx.Get(commit)!;
             List<string> subscribed = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic];
-            foreach (string missing in subscribed.Where(t => !metadata.Topics.Any(m => m.Topic == t && m.Partitions.Count > 0)))
-            {
-                if (ctx.Get(exitAtEnd))
-                    throw new UsageException($"--topic '{missing}' does not exist on {consumerConfig.BootstrapServers}, so --exit-at-end has no end to reach (demo topics list shows the topics)");
-                ctx.Info($"Topic '{missing}' does not exist yet: waiting for it to be created (Ctrl+C stops).");
-            }
+            BrokerPreflight.RequireTopics(metadata, subscribed, ctx.Get(exitAtEnd), consumerConfig.BootstrapServers, ctx.Info);
             var options = new ConsumeOptions
             {
                 Topics = subscribed,

@@ -94,8 +94,9 @@ public static class SinkCommand
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"));
             var consumerConfig = config.ConsumerConfig();
 
+            var metadata = BrokerPreflight.Check(config);
+            BrokerPreflight.RequireTopics(metadata, [name], ctx.Get(exitAtEnd), consumerConfig.BootstrapServers, ctx.Info);
             using var target = address.Open(ctx.Get(table) ?? name, config.Demo.PreflightTimeout);
-            BrokerPreflight.Check(config);
             ctx.Info($"Writing {name} into {target.Description} in group '{groupId}' with --commit {mode} " +
                      $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}); Ctrl+C stops.");
 
