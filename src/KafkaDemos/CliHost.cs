@@ -31,7 +31,7 @@ public static class CliHost
         {
             if (Interlocked.Increment(ref interrupts) > 1) return; // second Ctrl+C: let the runtime end the process
             e.Cancel = true;
-            Console.Error.WriteLine("Stopping (Ctrl+C again to quit at once) ...");
+            TextOutput.Notice("Stopping (Ctrl+C again to quit at once) ...");
             cancel.Cancel();
         };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>

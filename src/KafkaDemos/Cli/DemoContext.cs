@@ -58,7 +58,11 @@ public sealed class DemoContext(ParseResult parse, IOutput output, OutputFormat 
     /// that the region would tear, unless <paramref name="noDataMeanwhile"/>): print status lines then.
     /// </summary>
     public IDisposable? ShowLive(Func<string> render, TimeSpan every, bool noDataMeanwhile = false) =>
-        output is TextOutput text && !Console.IsErrorRedirected && (noDataMeanwhile || TextOutput.CanShowLive) ? text.ShowLive(render, every) : null;
+        CanShowLive(noDataMeanwhile) ? ((TextOutput)output).ShowLive(render, every) : null;
+
+    /// <summary>Whether <see cref="ShowLive"/> would show a region.</summary>
+    public bool CanShowLive(bool noDataMeanwhile = false) =>
+        output is TextOutput && !Console.IsErrorRedirected && (noDataMeanwhile || TextOutput.CanShowLive);
 
     /// <summary>
     /// A picture that is the command's data (the group watch's view), redrawn in place on a terminal

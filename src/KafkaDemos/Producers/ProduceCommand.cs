@@ -111,7 +111,7 @@ public static class ProduceCommand
             throw new UsageException($"--partition {p}: topic '{options.Topic}' has partitions 0..{topic.Partitions.Count - 1}");
 
         using var progress = ProgressLine.StartIfUseful(ctx);
-        var result = await demo.RunAsync(producerConfig, options, ctx.Output, ctx.Cancellation);
+        var result = await demo.RunAsync(producerConfig, options, progress?.Reporter ?? ctx.Output, ctx.Cancellation);
         return result.ExitCode;
     }
 

@@ -23,8 +23,12 @@ public sealed class TextOutput : IOutput
     private int _liveLines;
     private bool _keepLast;
 
+    /// <summary>The command's text output, once it has one: notices from outside the command (Ctrl+C) go through it.</summary>
+    private static TextOutput? _current;
+
     public TextOutput(TextWriter stdout, TextWriter stderr)
     {
+        _current = this;
         _stderr = stderr;
         _stdoutIsTerminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         if (ReferenceEquals(stdout, Console.Out) && Console.IsOutputRedirected)
@@ -123,6 +127,26 @@ public sealed class TextOutput : IOutput
             _liveWriter = null;
         }
         timer?.Dispose();
+    }
+
+    /// <summary>
+    /// A status line from outside the event stream (the Ctrl+C handler): through the command's text
+    /// output when there is one, so it clears the live region like every other status line.
+    /// </summary>
+    public static void Notice(string line)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is null)
+        {
+            Console.Error.WriteLine(line);
+            return;
+        }
+        lock (current._lock)
+        {
+            current.ClearLiveLocked();
+            current._stderr.WriteLine(line);
+            current._stderr.Flush();
+        }
     }
 
     public void Emit(DemoEvent e)
