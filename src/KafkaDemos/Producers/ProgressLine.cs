@@ -1,5 +1,4 @@
 using KafkaDemos.Cli;
-using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
