@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Confluent.Kafka;
 using KafkaDemos.Core;
-using KafkaDemos.Producers;
 
 namespace KafkaDemos.Benchmarks;
 

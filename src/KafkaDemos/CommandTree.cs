@@ -3,7 +3,6 @@ using KafkaDemos.Admin;
 using KafkaDemos.Bench;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
-using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Labs;

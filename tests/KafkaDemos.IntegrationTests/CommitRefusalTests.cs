@@ -48,7 +48,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
 
         var (outcome, sink, _) = await ConsumeWithRefusedCommitsAsync(SyncCommitConsumer.RunAsync, ErrorCode.OffsetMetadataTooLarge);
 
-        var failed = sink.Of<CommitFailedEvent>().First();
+        var failed = sink.Of<CommitFailedEvent>()[0];
         Assert.Equal([new PartitionOffset("refuse", 0, Records)], failed.Offsets);
         Assert.Contains("[refuse-0 {offset=5}]", failed.ToText());
         Assert.Equal(1, outcome.CommitFailures);
@@ -63,7 +63,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
 
         var (outcome, sink, committed) = await ConsumeWithRefusedCommitsAsync(SyncCommitConsumer.RunAsync, refusals);
 
-        var refused = sink.Of<CommitFailedEvent>().First();
+        var refused = sink.Of<CommitFailedEvent>()[0];
         Assert.Equal([new PartitionOffset("refuse", 0, Records)], refused.Offsets);
         Assert.Contains("the next owner resumes from the last committed offset", refused.ToText());
         Assert.True(outcome.CommitsRefusedWhileRebalancing >= 1, $"{outcome}");

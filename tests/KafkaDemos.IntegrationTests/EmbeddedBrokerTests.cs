@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Confluent.Kafka;
 using KafkaDemos.Broker;
 using KafkaDemos.Configuration;
-using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests;
 

@@ -30,8 +30,8 @@ public sealed partial class ComposeFileTests
         string compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
 
         Assert.Single(TopicsLine().Matches(compose));
-        Assert.Equal(2, Regex.Matches(compose, @"<<: \*create-topics").Count);
-        Assert.Equal(2, Regex.Matches(compose, @"<<: \*topics-env").Count);
+        Assert.Equal(2, Regex.Count(compose, @"<<: \*create-topics"));
+        Assert.Equal(2, Regex.Count(compose, @"<<: \*topics-env"));
     }
 
     [Fact]

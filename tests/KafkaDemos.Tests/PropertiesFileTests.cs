@@ -1,4 +1,3 @@
-using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 

@@ -1,4 +1,3 @@
-using KafkaDemos.Labs;
 using KafkaDemos.Tour;
 
 namespace KafkaDemos.Tests;

@@ -1,4 +1,3 @@
-using KafkaDemos.Labs;
 using KafkaDemos.Labs.Soak;
 
 namespace KafkaDemos.Tests;

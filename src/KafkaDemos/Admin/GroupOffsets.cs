@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
-using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;

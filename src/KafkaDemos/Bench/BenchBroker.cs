@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using KafkaDemos.Broker;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
-using KafkaDemos.Labs;
 
 namespace KafkaDemos.Bench;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Cli;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;

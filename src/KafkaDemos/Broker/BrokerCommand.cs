@@ -82,6 +82,7 @@ public static class BrokerCommand
 public sealed record BrokerStartedEvent(string BootstrapServers, int Brokers, IReadOnlyList<string> Topics) : DemoEvent("broker_started")
 {
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An instance property is a field of the JSON event.")]
     public string Kind => EmbeddedBroker.Disclaimer;
 
     public override string? ToText() =>

@@ -1,8 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaDemos.Admin;
-using KafkaDemos.Broker;
-using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 

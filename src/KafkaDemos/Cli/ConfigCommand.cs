@@ -1,5 +1,4 @@
 using System.CommandLine;
-using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using KafkaDemos.Admin;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;

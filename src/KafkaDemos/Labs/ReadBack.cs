@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;

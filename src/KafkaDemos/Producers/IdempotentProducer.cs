@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Confluent.Kafka;
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 using MongoDB.Bson;
 using MongoDB.Driver;

@@ -1,4 +1,3 @@
-using KafkaDemos.Cli;
 using KafkaDemos.Core;
 using MongoDB.Driver;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
-using KafkaDemos.Cli;
-using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Sink;

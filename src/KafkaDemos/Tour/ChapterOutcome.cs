@@ -1,5 +1,3 @@
-using KafkaDemos.Labs;
-
 namespace KafkaDemos.Tour;
 
 /// <summary>One verified statement about a chapter's outcome, e.g. "all 20 messages arrived once".</summary>

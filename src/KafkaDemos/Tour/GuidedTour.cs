@@ -1,6 +1,4 @@
 using System.Diagnostics;
-
-using KafkaDemos.Labs;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Tour;

@@ -1,5 +1,3 @@
-using KafkaDemos.Labs;
-
 namespace KafkaDemos.Tour;
 
 /// <summary>One chapter of the tour: a course pattern, run live, then checked by reading back what happened.</summary>

@@ -1,7 +1,5 @@
 using KafkaDemos.Producers;
 
-using KafkaDemos.Labs;
-
 namespace KafkaDemos.Tour;
 
 /// <summary>The tour's chapters in course order, each with the course's own sentence about it.</summary>

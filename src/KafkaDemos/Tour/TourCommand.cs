@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using KafkaDemos.Cli;
-
-using KafkaDemos.Labs;
 using KafkaDemos.Core;
 using KafkaDemos.Broker;
 

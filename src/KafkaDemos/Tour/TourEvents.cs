@@ -1,6 +1,5 @@
 
 using KafkaDemos.Core;
-using KafkaDemos.Labs;
 
 namespace KafkaDemos.Tour;
 

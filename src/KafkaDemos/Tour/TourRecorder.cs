@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using KafkaDemos.Consumers;
 
 using KafkaDemos.Labs;
 using KafkaDemos.Core;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using KafkaDemos.IntegrationTests.Infrastructure;
-using KafkaDemos.Labs;
 
 namespace KafkaDemos.IntegrationTests.Admin;
 

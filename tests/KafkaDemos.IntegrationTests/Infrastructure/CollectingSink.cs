@@ -1,4 +1,3 @@
-using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Labs;
 

@@ -125,13 +125,13 @@ public sealed class DemoProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (what Ctrl+C does to the foreground demo: cancel and stop cleanly).</summary>
     public void Terminate()
     {
-        if (!_process.HasExited) Signal(_process.Id, 15);
+        if (!_process.HasExited) _ = Signal(_process.Id, 15);
     }
 
     /// <summary>Sends SIGINT, exactly as Ctrl+C in a terminal does.</summary>
     public void Interrupt()
     {
-        if (!_process.HasExited) Signal(_process.Id, 2);
+        if (!_process.HasExited) _ = Signal(_process.Id, 2);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]

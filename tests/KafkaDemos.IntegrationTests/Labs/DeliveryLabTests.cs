@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.IntegrationTests.Infrastructure;
-using KafkaDemos.Labs;
 using KafkaDemos.Labs.Delivery;
 
 namespace KafkaDemos.IntegrationTests.Labs;

@@ -4,7 +4,6 @@ using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
-using KafkaDemos.Labs;
 using KafkaDemos.Tour;
 
 namespace KafkaDemos.IntegrationTests.Tour;

@@ -1,5 +1,4 @@
 using KafkaDemos.IntegrationTests.Infrastructure;
-using KafkaDemos.Tour;
 
 namespace KafkaDemos.IntegrationTests.Tour;
 

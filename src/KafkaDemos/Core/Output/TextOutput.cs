@@ -10,6 +10,7 @@ namespace KafkaDemos.Core;
 /// every line bound for the terminal clears it first, under the same lock as the redraw, so the
 /// two never share a line; the next redraw puts the region back under the new line.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The output lives as long as the process; Flush writes out what it holds.")]
 public sealed class TextOutput : IOutput
 {
     private readonly TextWriter _stdout;

@@ -29,6 +29,7 @@ public static partial class RebalanceLab
     /// One pass of the steps under one protocol; <paramref name="classicStrategy"/> is the client-side
     /// assignor of the classic protocol, null under the consumer protocol (the broker assigns).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The watch is disposed in the pass that starts it.")]
     private sealed partial class Run(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
     {
         private readonly AssignmentBoard _board = new();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs.Rebalance;

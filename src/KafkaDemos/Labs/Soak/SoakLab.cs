@@ -1,7 +1,6 @@
 using System.CommandLine;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
-using KafkaDemos.Configuration;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 using KafkaDemos.Native;
 

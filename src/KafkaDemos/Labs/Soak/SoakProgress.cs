@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using KafkaDemos.Cli;
 using KafkaDemos.Core;
 using Spectre.Console;
