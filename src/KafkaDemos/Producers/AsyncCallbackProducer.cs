@@ -15,13 +15,13 @@ public sealed class AsyncCallbackProducer : IProducerDemo
 
     public string CourseExample => "Producer_03_Async (delivery_callback)";
 
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => ProducerRun.WithDeliveryStatusOnly(config);
+    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => ProducerReport.WithDeliveryStatusOnly(config);
 
     public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration.
         config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Mode, options, sink, cancellation);
 
         // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -41,6 +41,10 @@ public sealed class AsyncCallbackProducer : IProducerDemo
         }
 
         // Step 4: producer.flush(10): wait, with a bound, for the outstanding callbacks.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

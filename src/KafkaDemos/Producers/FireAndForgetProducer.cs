@@ -24,7 +24,7 @@ public sealed class FireAndForgetProducer : IProducerDemo
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
         config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation, tracksDeliveries: false);
+        using var run = new ProducerReport(Mode, options, sink, cancellation, tracksDeliveries: false);
 
         // Step 2: one producer instance for the whole run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -42,6 +42,10 @@ public sealed class FireAndForgetProducer : IProducerDemo
 
         // Step 4: producer.flush(10): wait, with a bound, for the queue to drain. Whatever is
         // still queued afterwards is reported; what failed on the way is never known here.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

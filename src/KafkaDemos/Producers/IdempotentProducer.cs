@@ -31,7 +31,7 @@ public sealed class IdempotentProducer : IProducerDemo
         if (config.MessageSendMaxRetries is 0)
             throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
 
-        return new ProducerConfig(ProducerRun.WithDeliveryStatusOnly(config).ToDictionary())
+        return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
@@ -55,7 +55,7 @@ public sealed class IdempotentProducer : IProducerDemo
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
 
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Mode, options, sink, cancellation);
 
         // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -74,6 +74,10 @@ public sealed class IdempotentProducer : IProducerDemo
         }
 
         // Step 4: flush with a bound.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

@@ -22,7 +22,7 @@ public sealed class JsonProducer : IProducerDemo
     {
         if (options.Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
         MessageSource.Validate(options, valuesAreJson: true);
-        return ProducerRun.WithDeliveryStatusOnly(config);
+        return ProducerReport.WithDeliveryStatusOnly(config);
     }
 
     public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation) => options switch
@@ -36,7 +36,7 @@ public sealed class JsonProducer : IProducerDemo
     {
         // Step 1: the configuration.
         config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Mode, options, sink, cancellation);
 
         // Step 2: the producer, with the JSON serializer for values (keys stay plain strings).
         using var producer = run.Build(new ProducerBuilder<string?, T>(config).SetValueSerializer(new JsonValueSerializer<T>()));
@@ -56,6 +56,10 @@ public sealed class JsonProducer : IProducerDemo
         }
 
         // Step 4: flush with a bound.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

@@ -21,7 +21,7 @@ public sealed class SyncProducer : IProducerDemo
     {
         // Step 1: the configuration.
         config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Mode, options, sink, cancellation);
 
         // Step 2: the producer.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -50,6 +50,10 @@ public sealed class SyncProducer : IProducerDemo
         }
 
         // Step 4: nothing is queued any more, but flush anyway, with its bound, as every mode does.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
@@ -11,7 +12,7 @@ namespace KafkaDemos.Producers;
 /// the end. Counters are updated from librdkafka's delivery threads, hence Interlocked.
 /// Invariant at the end: sent = delivered + failed + not delivered (fire-and-forget: delivered unknown).
 /// </summary>
-public sealed class ProducerRun : IDisposable
+public sealed class ProducerReport : IDisposable
 {
     /// <summary>
     /// How long to wait for room in a full local queue before trying again: about one linger.ms
@@ -32,10 +33,11 @@ public sealed class ProducerRun : IDisposable
     private string? _fatal;
     private UsageException? _usageError;
     private long _skippedLines;
+    private long _notDelivered;
     private readonly bool _tracksDeliveries;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
-    public ProducerRun(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
+    public ProducerReport(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
     {
         _tracksDeliveries = tracksDeliveries;
         _mode = mode;
@@ -67,18 +69,14 @@ public sealed class ProducerRun : IDisposable
     /// <summary>
     /// Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.
     /// </summary>
-    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder)
-    {
-        var producer = builder
-            .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
-            .SetErrorHandler((_, error) =>
-            {
-                _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
-                if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
-            })
-            .Build();
-        return producer;
-    }
+    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) => ClientRefusal.Build(builder
+        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
+        .SetErrorHandler((_, error) =>
+        {
+            _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
+            if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
+        })
+        .Build);
 
     /// <summary>The messages to send, ending early when the run stops.</summary>
     public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.Read(_options, this, valuesAreJson, Stopping);
@@ -202,33 +200,49 @@ public sealed class ProducerRun : IDisposable
         _stop.Cancel();
     }
 
-    /// <summary>
-    /// Flushes with a bound (the course's producer.flush(10)), reports what was not delivered,
-    /// and emits the summary.
-    /// </summary>
-    public ProduceResult Finish<TKey, TValue>(IProducer<TKey, TValue> producer)
-    {
-        bool tracksDeliveries = _tracksDeliveries;
-        bool interrupted = _interrupt.IsCancellationRequested;
-        int stillQueued;
-        // The notice is in place before the line that invites a second Ctrl+C is printed.
-        using (AbandonNotice(producer, tracksDeliveries))
-        {
-            if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
-            stillQueued = producer.Flush(_options.FlushTimeout);
-        }
-        if (tracksDeliveries) WaitForReports(stillQueued);
+    /// <summary>How long the final flush may wait: the course's producer.flush(10), bounded by message.timeout.ms.</summary>
+    public TimeSpan FlushTimeout => _options.FlushTimeout;
 
+    /// <summary>
+    /// Call around the final producer.Flush: says that the run is flushing after a Ctrl+C, and while
+    /// the flush waits, says how many messages a second Ctrl+C abandons.
+    /// </summary>
+    public IDisposable Flushing<TKey, TValue>(IProducer<TKey, TValue> producer)
+    {
+        // The notice is in place before the line that invites a second Ctrl+C is printed.
+        var notice = AbandonNotice(producer);
+        if (_interrupt.IsCancellationRequested)
+            _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {FlushTimeout.TotalSeconds:0.#} s) ..."));
+        return notice;
+    }
+
+    /// <summary>
+    /// The flush returned with <paramref name="stillQueued"/> messages left in the local queue:
+    /// waits briefly for the last delivery callbacks, then reports what was not delivered.
+    /// </summary>
+    public void Flushed(int stillQueued)
+    {
+        if (_tracksDeliveries) WaitForReports(stillQueued);
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
-        long notDelivered = tracksDeliveries ? Math.Max(0, sent - delivered - failed) : stillQueued;
-        var elapsed = _clock.Elapsed;
-        if (notDelivered > 0)
-            _sink.Emit(new WarningEvent($"{notDelivered} message(s) not delivered: still in the local queue after the {_options.FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
-        if (!tracksDeliveries)
+        _notDelivered = _tracksDeliveries ? Math.Max(0, sent - delivered - failed) : stillQueued;
+        if (_notDelivered > 0)
+            _sink.Emit(new WarningEvent($"{_notDelivered} message(s) not delivered: still in the local queue after the {FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
+        if (!_tracksDeliveries)
             _sink.Emit(new InfoEvent("Fire-and-forget asked for no delivery reports, so it does not know what arrived; --mode async shows each one."));
+    }
+
+    /// <summary>
+    /// The last line of a run, after <see cref="Flushed"/>: how it ended and the summary's counts.
+    /// A bad input line ends the run as a usage error once its summary is out.
+    /// </summary>
+    public ProduceResult Summary()
+    {
+        bool interrupted = _interrupt.IsCancellationRequested;
+        long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
+        var elapsed = _clock.Elapsed;
         _sink.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
 
-        var result = new ProduceResult(_mode, sent, tracksDeliveries ? delivered : null, failed, notDelivered, elapsed, interrupted, _fatal);
+        var result = new ProduceResult(_mode, sent, _tracksDeliveries ? delivered : null, failed, _notDelivered, elapsed, interrupted, _fatal);
         List<KeyValuePair<string, object?>> fields =
         [
             new("mode", _mode),
@@ -236,9 +250,9 @@ public sealed class ProducerRun : IDisposable
             new("sent", sent),
             new("delivered", result.Delivered),
             new("failed", failed),
-            new("not_delivered", notDelivered),
+            new("not_delivered", _notDelivered),
             new("elapsed_s", Math.Round(elapsed.TotalSeconds, 3)),
-            new("msg_per_s", Math.Round((result.Delivered ?? sent - notDelivered) / Math.Max(elapsed.TotalSeconds, 0.001), 1)),
+            new("msg_per_s", Math.Round((result.Delivered ?? sent - _notDelivered) / Math.Max(elapsed.TotalSeconds, 0.001), 1)),
             new("queue_full_waits", Interlocked.Read(ref _queueFullWaits)),
             .. _options.Input is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("skipped_empty_lines", Interlocked.Read(ref _skippedLines))],
             new("interrupted", interrupted),
@@ -255,8 +269,9 @@ public sealed class ProducerRun : IDisposable
     /// command's own handler was registered at start-up, so it runs before this one and has
     /// already decided (e.Cancel) whether this press stops cleanly or quits.
     /// </summary>
-    private IDisposable AbandonNotice<TKey, TValue>(IProducer<TKey, TValue> producer, bool tracksDeliveries)
+    private IDisposable AbandonNotice<TKey, TValue>(IProducer<TKey, TValue> producer)
     {
+        bool tracksDeliveries = _tracksDeliveries;
         ConsoleCancelEventHandler handler = (_, e) =>
         {
             if (e.Cancel) return;

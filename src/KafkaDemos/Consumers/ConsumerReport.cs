@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Consumers;
@@ -13,9 +14,9 @@ namespace KafkaDemos.Consumers;
 /// own file keeps the program: configuration, builder, subscribe, loop, commit, close.
 /// Everything here runs on the consumer's thread (rebalance and commit handlers run inside
 /// Consume, Commit and Close), except <see cref="StartAsync"/> and <see cref="Outcome"/>.
-/// The commit calls and their reporting are in ConsumerRun.Commits.cs.
+/// The commit calls and their reporting are in ConsumerReport.Commits.cs.
 /// </summary>
-public sealed partial class ConsumerRun
+public sealed partial class ConsumerReport
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(250);
 
@@ -39,7 +40,7 @@ public sealed partial class ConsumerRun
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
-    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
+    private ConsumerReport(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
     {
         _strategy = strategy;
         _config = config;
@@ -54,7 +55,7 @@ public sealed partial class ConsumerRun
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerRun> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerReport> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
         if (options.MaxMessages is < 1) throw new UsageException($"--max-messages {options.MaxMessages} must be at least 1");
@@ -62,7 +63,7 @@ public sealed partial class ConsumerRun
         if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);
-        var run = new ConsumerRun(strategy, config, options, sink, either.Token);
+        var run = new ConsumerReport(strategy, config, options, sink, either.Token);
         var loop = Task.Factory.StartNew(() => run.Execute(program), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
@@ -82,7 +83,7 @@ public sealed partial class ConsumerRun
         return run.Outcome();
     }
 
-    private void Execute(Action<ConsumerRun> program)
+    private void Execute(Action<ConsumerReport> program)
     {
         try
         {
@@ -106,10 +107,10 @@ public sealed partial class ConsumerRun
     /// </summary>
     public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder)
     {
-        var consumer = builder
+        var consumer = ClientRefusal.Build(builder
             .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))
-            .Build();
+            .Build);
         _status = MemberStatusReporter.Start(consumer, _config, _options, _sink);
         return consumer;
     }
