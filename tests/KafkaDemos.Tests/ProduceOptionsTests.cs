@@ -1,4 +1,5 @@
 using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
@@ -70,6 +71,6 @@ public sealed class ProduceOptionsTests
 
         Assert.True(config.EnableIdempotence);
         Assert.Equal(Confluent.Kafka.Acks.All, config.Acks);
-        Assert.Equal(IdempotentProducer.MaxInFlight, config.MaxInFlight);
+        Assert.Equal(ModeConstraints.IdempotenceMaxInFlight, config.MaxInFlight);
     }
 }

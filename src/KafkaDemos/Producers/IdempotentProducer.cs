@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
@@ -12,32 +12,24 @@ namespace KafkaDemos.Producers;
 /// </summary>
 public sealed class IdempotentProducer : IProducerDemo
 {
-    /// <summary>The most requests in flight per connection for which the broker can keep order by sequence number.</summary>
-    public const int MaxInFlight = 5;
-
     public string Mode => "idempotent";
 
     public string CourseExample => "enable.idempotence (Configuring Producers)";
 
+    /// <summary>
+    /// The settings idempotence implies. Settings that contradict them are refused (the loader
+    /// checks the same constraints for the command line), so nothing chosen is silently overridden.
+    /// </summary>
     public ProducerConfig Configure(ProducerConfig config, ProduceOptions options)
     {
-        // Refuse settings that contradict idempotence rather than silently overriding them.
-        if (config.Acks is Acks acks && acks != Acks.All)
-            throw new UsageException($"acks={(acks == Acks.None ? "0" : "1")} conflicts with --mode idempotent, which needs acks=all (drop --acks / -X acks, or use --mode async)");
-        if (config.EnableIdempotence == false)
-            throw new UsageException("enable.idempotence=false conflicts with --mode idempotent (drop -X enable.idempotence, or use --mode async)");
-        if (config.MaxInFlight is int inFlight && inFlight > MaxInFlight)
-            throw new UsageException($"max.in.flight.requests.per.connection={inFlight} conflicts with --mode idempotent, which allows at most {MaxInFlight}");
-        if (config.MessageSendMaxRetries is 0)
-            throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
-
+        ModeConstraints.Check(ModeConstraints.ForProducer(Mode), config, "the producer's configuration");
         return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
             EnableIdempotence = true,
             Acks = Acks.All,
-            MaxInFlight = config.MaxInFlight ?? MaxInFlight,
+            MaxInFlight = config.MaxInFlight ?? ModeConstraints.IdempotenceMaxInFlight,
         };
     }
 
