@@ -51,7 +51,7 @@ public sealed class ProduceOptionsTests
     {
         var options = new ProduceOptions { Topic = "t", Value = "{n} apples" };
 
-        Assert.Contains("'{n} apples'", Assert.Throws<UsageException>(() => new JsonProducer().Configure(new(), options)).Message);
+        Assert.Contains("'{n} apples'", Assert.Throws<UsageException>(() => options.Check(JsonProducer.Name)).Message);
     }
 
     [Theory]
@@ -61,13 +61,13 @@ public sealed class ProduceOptionsTests
     {
         var config = new Confluent.Kafka.ProducerConfig { Acks = acks == "0" ? Confluent.Kafka.Acks.None : Confluent.Kafka.Acks.Leader };
 
-        Assert.Contains($"acks={acks}", Assert.Throws<UsageException>(() => new IdempotentProducer().Configure(config, new ProduceOptions { Topic = "t" })).Message);
+        Assert.Contains($"acks={acks}", Assert.Throws<UsageException>(() => IdempotentProducer.Configure(config)).Message);
     }
 
     [Fact]
     public void Idempotent_mode_sets_what_idempotence_implies()
     {
-        var config = new IdempotentProducer().Configure(new Confluent.Kafka.ProducerConfig(), new ProduceOptions { Topic = "t" });
+        var config = IdempotentProducer.Configure(new Confluent.Kafka.ProducerConfig());
 
         Assert.True(config.EnableIdempotence);
         Assert.Equal(Confluent.Kafka.Acks.All, config.Acks);

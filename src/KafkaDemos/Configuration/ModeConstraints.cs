@@ -84,6 +84,14 @@ public static class ModeConstraints
         };
     }
 
+    public static IReadOnlyList<PropertyConstraint> ForSinkMode(string mode)
+    {
+        string subject = $"--commit {mode}";
+        return mode == "auto"
+            ? [OneOf(ClientKind.Consumer, "enable.auto.commit", subject, "this mode is the course's consume.py as written, with enable_auto_commit=True", "true")]
+            : [OneOf(ClientKind.Consumer, "enable.auto.commit", subject, "the positions live in the database; a background commit to Kafka would play no part", "false")];
+    }
+
     /// <summary>Refuses (exit 2) the first value <paramref name="properties"/> holds that a constraint does not accept.</summary>
     public static void Check(IEnumerable<PropertyConstraint> constraints, IReadOnlyDictionary<string, Setting> properties)
     {

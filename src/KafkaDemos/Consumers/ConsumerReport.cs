@@ -58,8 +58,7 @@ public sealed partial class ConsumerReport
     public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerReport> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
-        if (options.MaxMessages is < 1) throw new UsageException($"--max-messages {options.MaxMessages} must be at least 1");
-        if (options.CommitEvery < 1) throw new UsageException($"--commit-every {options.CommitEvery} must be at least 1");
+        ConsumeOptions.CheckRanges(options.MaxMessages, options.CommitEvery);
         if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);

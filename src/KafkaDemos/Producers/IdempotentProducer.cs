@@ -10,19 +10,17 @@ namespace KafkaDemos.Producers;
 /// after transient errors write each message exactly once and in order. A fatal error (the
 /// guarantee can no longer be kept) ends the run with exit 1.
 /// </summary>
-public sealed class IdempotentProducer : IProducerDemo
+public static class IdempotentProducer
 {
-    public string Mode => "idempotent";
-
-    public string CourseExample => "enable.idempotence (Configuring Producers)";
+    public const string Name = "idempotent";
 
     /// <summary>
     /// The settings idempotence implies. Settings that contradict them are refused (the loader
     /// checks the same constraints for the command line), so nothing chosen is silently overridden.
     /// </summary>
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options)
+    public static ProducerConfig Configure(ProducerConfig config)
     {
-        ModeConstraints.Check(ModeConstraints.ForProducer(Mode), config, "the producer's configuration");
+        ModeConstraints.Check(ModeConstraints.ForProducer(Name), config, "the producer's configuration");
         return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
@@ -33,11 +31,11 @@ public sealed class IdempotentProducer : IProducerDemo
         };
     }
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration, with the settings idempotence implies printed for the learner.
-        config = Configure(config, options);
-        sink.Emit(new ProducerSettingsEvent(Mode, new Dictionary<string, string>
+        config = Configure(config);
+        sink.Emit(new ProducerSettingsEvent(Name, new Dictionary<string, string>
         {
             ["enable.idempotence"] = "true",
             ["acks"] = "all",
@@ -47,7 +45,7 @@ public sealed class IdempotentProducer : IProducerDemo
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
 
-        using var run = new ProducerReport(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, sink, cancellation);
 
         // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

@@ -34,6 +34,7 @@ public sealed class ProducerReport : IDisposable
     private UsageException? _usageError;
     private long _skippedLines;
     private long _notDelivered;
+    private bool _interrupted;
     private readonly bool _tracksDeliveries;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
@@ -46,7 +47,7 @@ public sealed class ProducerReport : IDisposable
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         Destination = options.Destination;
-        if (options.Value is not null) Template.Check(options.Value, "--value");
+        options.Check(mode);
     }
 
     /// <summary>
@@ -211,7 +212,9 @@ public sealed class ProducerReport : IDisposable
     {
         // The notice is in place before the line that invites a second Ctrl+C is printed.
         var notice = AbandonNotice(producer);
-        if (_interrupt.IsCancellationRequested)
+        // Whether the run was stopped is decided here: a Ctrl+C during the flush changes nothing it reports.
+        _interrupted = _interrupt.IsCancellationRequested;
+        if (_interrupted)
             _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {FlushTimeout.TotalSeconds:0.#} s) ..."));
         return notice;
     }
@@ -237,7 +240,7 @@ public sealed class ProducerReport : IDisposable
     /// </summary>
     public ProduceResult Summary()
     {
-        bool interrupted = _interrupt.IsCancellationRequested;
+        bool interrupted = _interrupted;
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
         var elapsed = _clock.Elapsed;
         _sink.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
