@@ -73,4 +73,22 @@ public sealed class ProduceOptionsTests
         Assert.Equal(Confluent.Kafka.Acks.All, config.Acks);
         Assert.Equal(ModeConstraints.IdempotenceMaxInFlight, config.MaxInFlight);
     }
+
+    /// <summary>A configuration built in code may use librdkafka's other spelling: it is kept, or refused, not replaced by 5.</summary>
+    [Theory]
+    [InlineData("3", "3")]
+    [InlineData("10", null)]
+    public void Idempotent_mode_reads_max_in_flight_in_either_spelling(string given, string? kept)
+    {
+        var config = new Confluent.Kafka.ProducerConfig(new Dictionary<string, string> { ["max.in.flight.requests.per.connection"] = given });
+
+        if (kept is null)
+        {
+            Assert.Contains("max.in.flight=10", Assert.Throws<UsageException>(() => IdempotentProducer.Configure(config)).Message);
+            return;
+        }
+        var configured = IdempotentProducer.Configure(config);
+        Assert.Equal(int.Parse(kept), configured.MaxInFlight);
+        Assert.DoesNotContain(configured, p => p.Key == "max.in.flight.requests.per.connection");
+    }
 }

@@ -23,4 +23,12 @@ public static class PropertyAliases
 
     /// <summary>The one name the loader keeps for <paramref name="name"/>'s property.</summary>
     public static string Resolve(string name) => Canonical.GetValueOrDefault(name, name);
+
+    /// <summary>A client configuration built in code with each property under its one name; a later spelling wins, as in librdkafka.</summary>
+    public static Dictionary<string, string> Resolve(IEnumerable<KeyValuePair<string, string>> config)
+    {
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in config) resolved[Resolve(name)] = value;
+        return resolved;
+    }
 }

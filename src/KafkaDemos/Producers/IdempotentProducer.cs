@@ -21,6 +21,8 @@ public static class IdempotentProducer
     public static ProducerConfig Configure(ProducerConfig config)
     {
         ModeConstraints.Check(ModeConstraints.ForProducer(Name), config, "the producer's configuration");
+        // One name per property, so MaxInFlight below reads a value given as max.in.flight.requests.per.connection.
+        config = new ProducerConfig(PropertyAliases.Resolve(config));
         return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
