@@ -1,3 +1,5 @@
+using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 using KafkaDemos.Producers;
 
@@ -49,7 +51,7 @@ public sealed class ProduceOptionsTests
     {
         var options = new ProduceOptions { Topic = "t", Value = "{n} apples" };
 
-        Assert.Contains("'{n} apples'", Assert.Throws<UsageException>(() => new JsonProducer().Configure(new(), options)).Message);
+        Assert.Contains("'{n} apples'", Assert.Throws<UsageException>(() => options.Check(JsonProducer.Name)).Message);
     }
 
     [Theory]
@@ -59,16 +61,34 @@ public sealed class ProduceOptionsTests
     {
         var config = new Confluent.Kafka.ProducerConfig { Acks = acks == "0" ? Confluent.Kafka.Acks.None : Confluent.Kafka.Acks.Leader };
 
-        Assert.Contains($"acks={acks}", Assert.Throws<UsageException>(() => new IdempotentProducer().Configure(config, new ProduceOptions { Topic = "t" })).Message);
+        Assert.Contains($"acks={acks}", Assert.Throws<UsageException>(() => IdempotentProducer.Configure(config)).Message);
     }
 
     [Fact]
     public void Idempotent_mode_sets_what_idempotence_implies()
     {
-        var config = new IdempotentProducer().Configure(new Confluent.Kafka.ProducerConfig(), new ProduceOptions { Topic = "t" });
+        var config = IdempotentProducer.Configure(new Confluent.Kafka.ProducerConfig());
 
         Assert.True(config.EnableIdempotence);
         Assert.Equal(Confluent.Kafka.Acks.All, config.Acks);
-        Assert.Equal(IdempotentProducer.MaxInFlight, config.MaxInFlight);
+        Assert.Equal(ModeConstraints.IdempotenceMaxInFlight, config.MaxInFlight);
+    }
+
+    /// <summary>A configuration built in code may use librdkafka's other spelling: it is kept, or refused, not replaced by 5.</summary>
+    [Theory]
+    [InlineData("3", "3")]
+    [InlineData("10", null)]
+    public void Idempotent_mode_reads_max_in_flight_in_either_spelling(string given, string? kept)
+    {
+        var config = new Confluent.Kafka.ProducerConfig(new Dictionary<string, string> { ["max.in.flight.requests.per.connection"] = given });
+
+        if (kept is null)
+        {
+            Assert.Contains("max.in.flight=10", Assert.Throws<UsageException>(() => IdempotentProducer.Configure(config)).Message);
+            return;
+        }
+        var configured = IdempotentProducer.Configure(config);
+        Assert.Equal(int.Parse(kept), configured.MaxInFlight);
+        Assert.DoesNotContain(configured, p => p.Key == "max.in.flight.requests.per.connection");
     }
 }

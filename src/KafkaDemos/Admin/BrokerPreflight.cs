@@ -20,7 +20,7 @@ public static class BrokerPreflight
         bool allDown = false;
         var deadline = DateTime.UtcNow + timeout;
         var config = new AdminClientConfig(adminConfig.ToDictionary()) { SocketConnectionSetupTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds) };
-        using var admin = new AdminClientBuilder(config)
+        using var admin = ClientRefusal.Build(new AdminClientBuilder(config)
             .SetLogHandler((_, m) => { if (m.Facility == "FAIL") lastError = m.Message; })
             .SetErrorHandler((_, e) =>
             {
@@ -29,7 +29,7 @@ public static class BrokerPreflight
                 // its timeouts once a second): that is the timeout's message, not a refusal.
                 if (e.Code == ErrorCode.Local_AllBrokersDown && DateTime.UtcNow < deadline - TimeSpan.FromSeconds(1)) Volatile.Write(ref allDown, true);
             })
-            .Build();
+            .Build);
         while (true)
         {
             var left = deadline - DateTime.UtcNow;

@@ -61,7 +61,7 @@ public static class BenchCommand
     private static Command Produce()
     {
         var mode = new Option<string>("--mode", "-m") { Description = "fire-and-forget | async | sync | idempotent | json", DefaultValueFactory = _ => "async", HelpName = "MODE" };
-        mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
+        mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes.Keys]);
         var command = new Command("produce", $"""
             Benchmark one producer mode (`demo produce --mode ...`): kafka-producer-perf-test's line.
 
@@ -148,7 +148,8 @@ public static class BenchCommand
         {
             var producer = BenchRuns.Copy(settings.Producer);
             if (plan.Acks is Acks acks) producer.Acks = acks;
-            ProducerDemos.For(plan.Mode).Configure(producer, BenchRuns.Options(plan, settings, "bench", producer));
+            ModeConstraints.Check(ProducerDemos.Modes.Entry(plan.Mode).Constraints, producer, "bench");
+            BenchRuns.Options(plan, settings, "bench", producer).Check(plan.Mode);
         }
 
         var clock = Stopwatch.StartNew();

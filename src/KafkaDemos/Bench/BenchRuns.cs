@@ -51,12 +51,11 @@ public static class BenchRuns
 
     private static async Task<BenchResultEvent> ProduceAsync(BenchPlan plan, BenchSettings settings, BenchBroker broker, Reporter output, BenchStage stage, CancellationToken cancellation)
     {
-        var demo = ProducerDemos.For(plan.Mode);
+        var demo = ProducerDemos.Modes[plan.Mode];
         var config = broker.Apply(Copy(settings.Producer));
         if (plan.Acks is Acks acks) config.Acks = acks;
         var (topic, note) = await broker.CreateTopicAsync(plan.Mode, settings.Partitions, cancellation);
         var options = Options(plan, settings, topic, config);
-        demo.Configure(config, options);
 
         // Warnings and errors reach the user; the demo's own lines and summary give way to the benchmark's.
         var latencies = new LatencyRecorder(plan.Count);
@@ -67,7 +66,7 @@ public static class BenchRuns
 
         using var meter = ResourceMeter.Start();
         var clock = Stopwatch.StartNew();
-        var result = await demo.RunAsync(config, options, sink, cancellation);
+        var result = await demo(config, options, sink, cancellation);
         clock.Stop();
         var resources = meter.Stop();
         broker.Release(topic);
@@ -188,7 +187,7 @@ public static class BenchRuns
         stage.Done = () => fill.Tally.Sent + fill.Tally.Delivered + fill.Tally.Failed;
         var config = broker.Apply(Copy(settings.Producer));
         var options = Options(plan, settings, topic, config);
-        var produced = await new FireAndForgetProducer().RunAsync(config, options, fill, cancellation);
+        var produced = await FireAndForgetProducer.RunAsync(config, options, fill, cancellation);
         return new(topic, broker.PartitionCount(topic, partitions), produced.Sent - produced.NotDelivered, note);
     }
 

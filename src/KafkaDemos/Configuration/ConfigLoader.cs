@@ -52,7 +52,7 @@ public static class ConfigLoader
             var merged = Merge(layers, ConfigSections.Common, ConfigSections.For(kind));
             DropOtherClientsDotnetProperties(merged, kind);
             Validate(merged, ConfigSections.For(kind));
-            CheckConstraints(merged, request.Constraints.Where(c => c.Client == kind));
+            ModeConstraints.Check(request.Constraints.Where(c => c.Client == kind), merged);
             clients[kind] = merged;
         }
         var demo = new DemoSettings(Merge(layers, ConfigSections.Demo));
@@ -216,13 +216,21 @@ public static class ConfigLoader
         return entries;
     }
 
+    /// <summary>
+    /// Later layers override earlier ones. Client properties are kept under one name per property
+    /// (<see cref="PropertyAliases"/>), so `-X request.required.acks=1` overrides acks from a file
+    /// and meets acks's constraints; the source says which spelling set it.
+    /// </summary>
     private static Dictionary<string, Setting> Merge(IEnumerable<IReadOnlyList<ConfigEntry>> layers, params string[] sections)
     {
         var merged = new Dictionary<string, Setting>(StringComparer.Ordinal);
         foreach (var layer in layers)
             foreach (var section in sections)
                 foreach (var entry in layer.Where(e => e.Section == section))
-                    merged[entry.Key] = new Setting(entry.Value, entry.Source);
+                {
+                    string name = section == ConfigSections.Demo ? entry.Key : PropertyAliases.Resolve(entry.Key);
+                    merged[name] = new Setting(entry.Value, name == entry.Key ? entry.Source : $"{entry.Source}, spelled {entry.Key}");
+                }
         return merged;
     }
 
@@ -239,13 +247,6 @@ public static class ConfigLoader
             if ((producerOnly && kind != ClientKind.Producer) || (consumerOnly && kind != ClientKind.Consumer))
                 properties.Remove(name);
         }
-    }
-
-    private static void CheckConstraints(Dictionary<string, Setting> properties, IEnumerable<PropertyConstraint> constraints)
-    {
-        foreach (var constraint in constraints)
-            if (properties.TryGetValue(constraint.Property, out var setting) && !constraint.Accepts(setting.Value))
-                throw new UsageException($"{constraint.Property}={setting.Value} (from {setting.Source}) contradicts {constraint.Subject}: {constraint.Why}");
     }
 
     private static void Validate(Dictionary<string, Setting> properties, string section)

@@ -18,9 +18,9 @@ public static class AsyncCommitConsumer
     public const string Name = "async";
 
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {
         // Step 1: the configuration: background commits, but only of offsets the application has stored.
         var settings = new ConsumerConfig(config.ToDictionary())
@@ -39,8 +39,7 @@ public static class AsyncCommitConsumer
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 run.Revoked(partitions);
-                var offsets = run.Processed(partitions);
-                run.Commit("sync on revoke", offsets, () => c.Commit(offsets));
+                CommitOffsets(c, run, run.Processed(partitions), "sync on revoke");
             })
             .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
 
@@ -59,8 +58,34 @@ public static class AsyncCommitConsumer
 
         // Step 5: a clean stop commits what was processed, synchronously, then Close() leaves the group.
         if (run.CrashRequested) return;
-        var processed = run.Processed();
-        run.Commit("sync on shutdown", processed, () => consumer.Commit(processed));
+        CommitOffsets(consumer, run, run.Processed(), "sync on shutdown");
         consumer.Close();
+    }
+
+    /// <summary>
+    /// The synchronous half of "combining sync and async commits": consumer.commit(offsets=...,
+    /// asynchronous=False) of the processed offsets, waiting for the answer, so no background
+    /// commit still in flight decides where the next owner starts.
+    /// A commit refused because the group is rebalancing is still this member's to make, so it is
+    /// tried again while the run allows.
+    /// </summary>
+    private static void CommitOffsets(IConsumer<string?, string?> consumer, ConsumerReport run, List<TopicPartitionOffset> offsets, string how)
+    {
+        if (offsets.Count == 0) return;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                consumer.Commit(offsets);
+                run.Committed(offsets, how);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                if (run.RetryCommit(e, how, attempt)) continue;
+                run.CommitFailed(e, how, offsets);
+                return;
+            }
+        }
     }
 }

@@ -14,9 +14,9 @@ public static class AutoCommitConsumer
     public const string Name = "auto";
 
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {
         // Step 1: the configuration. The timer decides when to commit, and it commits what
         // consume() returned, not what was processed: that is why the course insists on

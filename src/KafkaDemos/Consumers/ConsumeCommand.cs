@@ -10,14 +10,26 @@ namespace KafkaDemos.Consumers;
 public static class ConsumeCommand
 {
     /// <summary>The five commit strategies by their --commit name, each in its own file.</summary>
-    public static readonly IReadOnlyDictionary<string, CommitStrategy> Strategies = new Dictionary<string, CommitStrategy>
-    {
-        [AutoCommitConsumer.Name] = AutoCommitConsumer.RunAsync,
-        [SyncCommitConsumer.Name] = SyncCommitConsumer.RunAsync,
-        [AsyncCommitConsumer.Name] = AsyncCommitConsumer.RunAsync,
-        [SpecifiedOffsetConsumer.Name] = SpecifiedOffsetConsumer.RunAsync,
-        [RebalanceCommitConsumer.Name] = RebalanceCommitConsumer.RunAsync,
-    };
+    public static readonly CoursePrograms<CommitStrategy> Strategies = new("--commit",
+    [
+        new(AutoCommitConsumer.Name, "Consumer_02_AutoCommit",
+            "enable.auto.commit=true, auto.commit.interval.ms=5000; the background commits are printed by the offsets-committed handler (on_commit).",
+            ModeConstraints.ForCommitStrategy(AutoCommitConsumer.Name), AutoCommitConsumer.RunAsync),
+        new(SyncCommitConsumer.Name, "Consumer_03_CommitSync",
+            "(default) auto-commit off; after each batch (--commit-every records, or when no more are ready) Commit() and wait for the answer.",
+            ModeConstraints.ForCommitStrategy(SyncCommitConsumer.Name), SyncCommitConsumer.RunAsync),
+        new(AsyncCommitConsumer.Name, "Consumer_04_CommitAsync + Consumer_05_CommitSyncAsync",
+            "Confluent.Kafka for .NET has no asynchronous Commit(); its equivalent is enable.auto.commit=true with enable.auto.offset.store=false: " +
+            "StoreOffset() after each processed record, and librdkafka commits the stored offsets in the background, reported by the " +
+            "offsets-committed handler. A synchronous commit runs on revoke and on shutdown.",
+            ModeConstraints.ForCommitStrategy(AsyncCommitConsumer.Name), AsyncCommitConsumer.RunAsync),
+        new(SpecifiedOffsetConsumer.Name, "Consumer_06_CommitSpecified",
+            "every --commit-every records, Commit() an explicit offset per partition (last processed + 1), mid-batch.",
+            ModeConstraints.ForCommitStrategy(SpecifiedOffsetConsumer.Name), SpecifiedOffsetConsumer.RunAsync),
+        new(RebalanceCommitConsumer.Name, "Consumer_07 (rebalance callback)",
+            "commit the processed offsets in the partitions-revoked handler, before ownership moves; nothing for lost partitions.",
+            ModeConstraints.ForCommitStrategy(RebalanceCommitConsumer.Name), RebalanceCommitConsumer.RunAsync),
+    ]);
 
     public static Command Create()
     {
@@ -73,19 +85,7 @@ public static class ConsumeCommand
             and every commit ("# Committed offsets for: t-0 {offset=53}", "# Failed to commit offsets: ...").
 
             Commit strategies (--commit):
-              auto       Consumer_02_AutoCommit: enable.auto.commit=true, auto.commit.interval.ms=5000; the
-                         background commits are printed by the offsets-committed handler (on_commit).
-              sync       Consumer_03_CommitSync (default): auto-commit off; after each batch (--commit-every
-                         records, or when no more are ready) Commit() and wait for the answer.
-              async      Consumer_04_CommitAsync + Consumer_05_CommitSyncAsync. Confluent.Kafka for .NET has
-                         no asynchronous Commit(); its equivalent is enable.auto.commit=true with
-                         enable.auto.offset.store=false: StoreOffset() after each processed record, and
-                         librdkafka commits the stored offsets in the background, reported by the
-                         offsets-committed handler. A synchronous commit runs on revoke and on shutdown.
-              specified  Consumer_06_CommitSpecified: every --commit-every records, Commit() an explicit
-                         offset per partition (last processed + 1), mid-batch.
-              rebalance  Consumer_07 (rebalance callback): commit the processed offsets in the
-                         partitions-revoked handler, before ownership moves; nothing for lost partitions.
+            {{Strategies.HelpText()}}
 
             Ctrl+C stops: commit per strategy, then Close() so the group rebalances at once (bounded: it
             never hangs on an unreachable coordinator). A topic that does not exist yet is waited for; with
@@ -134,16 +134,14 @@ public static class ConsumeCommand
             // Validate the flags before touching the broker: bad input is exit 2 with the value named.
             if (ctx.Parse.GetResult(group) is { Implicit: false } && string.IsNullOrWhiteSpace(ctx.Get(group)))
                 throw new UsageException($"--group '{ctx.Get(group)}' is empty: name a consumer group");
-            if (ctx.Get(maxMessages) is long max && max < 1)
-                throw new UsageException($"--max-messages {max} must be at least 1 (leave it out to consume until Ctrl+C)");
             int every = ctx.Get(commitEvery);
-            if (every < 1) throw new UsageException($"--commit-every {every} must be at least 1");
+            ConsumeOptions.CheckRanges(ctx.Get(maxMessages), every);
             if (ctx.Get(fromBeginning) && ctx.Get(offsetReset) == "latest")
                 throw new UsageException("--from-beginning contradicts --offset-reset latest: give one of them");
             var delay = ctx.Get(processDelay);
             string[] requested = ctx.Get(topics) ?? [];
 
-            var config = ctx.LoadConfiguration(ModeConstraints.ForCommitStrategy(ctx.Get(commit)!),
+            var config = ctx.LoadConfiguration(Strategies.Entry(ctx.Get(commit)!).Constraints,
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"),
                 ctx.Get(fromBeginning) ? new FlagSetting(ConfigSections.Consumer, "auto.offset.reset", "earliest", "--from-beginning") : null,

@@ -39,6 +39,13 @@ public sealed record ConsumeOptions
     public CancellationToken Crash { get; init; }
 
     public const int DefaultCommitEvery = 10;
+
+    /// <summary>The ranges of --max-messages and --commit-every, checked by the command before it contacts the broker and by every run.</summary>
+    public static void CheckRanges(long? maxMessages, int commitEvery)
+    {
+        if (maxMessages is < 1) throw new UsageException($"--max-messages {maxMessages} must be at least 1 (leave it out to consume until Ctrl+C)");
+        if (commitEvery < 1) throw new UsageException($"--commit-every {commitEvery} must be at least 1");
+    }
 }
 
 /// <summary>How a consumer run ended: the figures of the summary, and who owned what at the end.</summary>

@@ -15,9 +15,9 @@ public static class RebalanceCommitConsumer
     public const string Name = "rebalance";
 
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {
         // Step 1: the configuration: no timer; offsets move only when ownership does.
         var settings = new ConsumerConfig(config.ToDictionary())
@@ -34,8 +34,7 @@ public static class RebalanceCommitConsumer
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 run.Revoked(partitions);
-                var offsets = run.Processed(partitions);
-                run.Commit("on revoke", offsets, () => c.Commit(offsets));
+                CommitOffsets(c, run, run.Processed(partitions), "on revoke");
             })
             .SetPartitionsLostHandler((_, partitions) => run.Lost(partitions)));
 
@@ -53,5 +52,31 @@ public static class RebalanceCommitConsumer
         // through the revoke handler too. A crash skips it: the next owner starts from the last revoke's commit.
         if (run.CrashRequested) return;
         consumer.Close();
+    }
+
+    /// <summary>
+    /// commit_on_revoke's consumer.commit(offsets=..., asynchronous=False): the revoked partitions'
+    /// last processed offsets + 1, and wait for the answer while the partitions are still this member's.
+    /// A commit refused because the group is rebalancing is still this member's to make, so it is
+    /// tried again while the run allows.
+    /// </summary>
+    private static void CommitOffsets(IConsumer<string?, string?> consumer, ConsumerReport run, List<TopicPartitionOffset> offsets, string how)
+    {
+        if (offsets.Count == 0) return;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                consumer.Commit(offsets);
+                run.Committed(offsets, how);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                if (run.RetryCommit(e, how, attempt)) continue;
+                run.CommitFailed(e, how, offsets);
+                return;
+            }
+        }
     }
 }

@@ -13,9 +13,9 @@ public static class SpecifiedOffsetConsumer
     public const string Name = "specified";
 
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {
         // Step 1: the configuration: no timer; the application names the offsets.
         var settings = new ConsumerConfig(config.ToDictionary())
@@ -42,16 +42,40 @@ public static class SpecifiedOffsetConsumer
             if (record is null) continue;
             run.Process(record);
             if (++sinceCommit < options.CommitEvery) continue;
-            var offsets = run.Processed();
-            run.Commit(Name, offsets, () => consumer.Commit(offsets));
+            CommitOffsets(consumer, run, run.Processed(), Name);
             sinceCommit = 0;
         }
 
         // Step 5: a clean stop commits the rest, so a restart resumes exactly after the last
         // record; then Close() leaves the group.
         if (run.CrashRequested) return;
-        var rest = run.Processed();
-        run.Commit(Name + " on shutdown", rest, () => consumer.Commit(rest));
+        CommitOffsets(consumer, run, run.Processed(), Name + " on shutdown");
         consumer.Close();
+    }
+
+    /// <summary>
+    /// consumer.commit(offsets=[TopicPartition(topic, partition, offset + 1), ...], asynchronous=False):
+    /// exactly these offsets, and wait for the coordinator's answer.
+    /// A commit refused because the group is rebalancing is still this member's to make, so it is
+    /// tried again while the run allows.
+    /// </summary>
+    private static void CommitOffsets(IConsumer<string?, string?> consumer, ConsumerReport run, List<TopicPartitionOffset> offsets, string how)
+    {
+        if (offsets.Count == 0) return;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                consumer.Commit(offsets);
+                run.Committed(offsets, how);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                if (run.RetryCommit(e, how, attempt)) continue;
+                run.CommitFailed(e, how, offsets);
+                return;
+            }
+        }
     }
 }

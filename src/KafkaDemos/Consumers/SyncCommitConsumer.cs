@@ -13,9 +13,9 @@ public static class SyncCommitConsumer
     public const string Name = "sync";
 
     public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerRun.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
 
-    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerRun run)
+    private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {
         // Step 1: the configuration: no timer; offsets are committed only when the application says so.
         var settings = new ConsumerConfig(config.ToDictionary())
@@ -47,13 +47,38 @@ public static class SyncCommitConsumer
                 if (++inBatch < options.CommitEvery) continue;
             }
             if (inBatch == 0) continue;
-            run.Commit(Name, () => consumer.Commit());
+            CommitSync(consumer, run, Name);
             inBatch = 0;
         }
 
         // Step 5: a clean stop commits the last, partial batch, then Close() leaves the group.
         if (run.CrashRequested) return;
-        run.Commit(Name + " on shutdown", () => consumer.Commit());
+        CommitSync(consumer, run, Name + " on shutdown");
         consumer.Close();
+    }
+
+    /// <summary>
+    /// consumer.commit(asynchronous=False) with print_sync_commit_result: commit the offsets
+    /// consume() returned and wait for the coordinator's answer. A commit refused because the group
+    /// is rebalancing is still this member's to make, so it is tried again while the run allows.
+    /// </summary>
+    private static void CommitSync(IConsumer<string?, string?> consumer, ConsumerReport run, string how)
+    {
+        var tried = run.Processed();
+        if (tried.Count == 0) return;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                run.Committed(consumer.Commit(), how);
+                return;
+            }
+            catch (KafkaException e)
+            {
+                if (run.RetryCommit(e, how, attempt)) continue;
+                run.CommitFailed(e, how, tried);
+                return;
+            }
+        }
     }
 }

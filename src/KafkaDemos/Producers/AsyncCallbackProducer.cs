@@ -9,19 +9,15 @@ namespace KafkaDemos.Producers;
 /// sends in the background; the callback reports each message's partition and offset, or its
 /// error. Good throughput and every result known: the course's recommended way.
 /// </summary>
-public sealed class AsyncCallbackProducer : IProducerDemo
+public static class AsyncCallbackProducer
 {
-    public string Mode => "async";
+    public const string Name = "async";
 
-    public string CourseExample => "Producer_03_Async (delivery_callback)";
-
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => ProducerRun.WithDeliveryStatusOnly(config);
-
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
-        // Step 1: the configuration.
-        config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        // Step 1: the configuration; delivery reports carry only what the callback reads.
+        config = ProducerReport.WithDeliveryStatusOnly(config);
+        using var run = new ProducerReport(Name, options, sink, cancellation);
 
         // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -41,6 +37,10 @@ public sealed class AsyncCallbackProducer : IProducerDemo
         }
 
         // Step 4: producer.flush(10): wait, with a bound, for the outstanding callbacks.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

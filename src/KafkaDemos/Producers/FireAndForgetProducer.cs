@@ -7,24 +7,17 @@ namespace KafkaDemos.Producers;
 /// The course's Producer_01_FireAndForget: produce() without checking the result. The
 /// highest throughput of all modes, and it does not know whether a message arrived.
 /// </summary>
-public sealed class FireAndForgetProducer : IProducerDemo
+public static class FireAndForgetProducer
 {
-    public string Mode => "fire-and-forget";
+    public const string Name = "fire-and-forget";
 
-    public string CourseExample => "Producer_01_FireAndForget";
-
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary())
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
-        // No delivery reports at all: nothing comes back per message. That is the point of the
-        // mode, and part of why it is fastest; the price is that failures go unseen.
-        EnableDeliveryReports = false,
-    };
-
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
-    {
-        // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
-        config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation, tracksDeliveries: false);
+        // Step 1: the configuration (bootstrap.servers and the rest come from the config loader),
+        // without delivery reports: nothing comes back per message. That is the point of the mode,
+        // and part of why it is fastest; the price is that failures go unseen.
+        config = new ProducerConfig(config.ToDictionary()) { EnableDeliveryReports = false };
+        using var run = new ProducerReport(Name, options, sink, cancellation, tracksDeliveries: false);
 
         // Step 2: one producer instance for the whole run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -42,6 +35,10 @@ public sealed class FireAndForgetProducer : IProducerDemo
 
         // Step 4: producer.flush(10): wait, with a bound, for the queue to drain. Whatever is
         // still queued afterwards is reported; what failed on the way is never known here.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

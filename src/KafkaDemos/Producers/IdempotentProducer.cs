@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
@@ -9,42 +10,34 @@ namespace KafkaDemos.Producers;
 /// after transient errors write each message exactly once and in order. A fatal error (the
 /// guarantee can no longer be kept) ends the run with exit 1.
 /// </summary>
-public sealed class IdempotentProducer : IProducerDemo
+public static class IdempotentProducer
 {
-    /// <summary>The most requests in flight per connection for which the broker can keep order by sequence number.</summary>
-    public const int MaxInFlight = 5;
+    public const string Name = "idempotent";
 
-    public string Mode => "idempotent";
-
-    public string CourseExample => "enable.idempotence (Configuring Producers)";
-
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options)
+    /// <summary>
+    /// The settings idempotence implies. Settings that contradict them are refused (the loader
+    /// checks the same constraints for the command line), so nothing chosen is silently overridden.
+    /// </summary>
+    public static ProducerConfig Configure(ProducerConfig config)
     {
-        // Refuse settings that contradict idempotence rather than silently overriding them.
-        if (config.Acks is Acks acks && acks != Acks.All)
-            throw new UsageException($"acks={(acks == Acks.None ? "0" : "1")} conflicts with --mode idempotent, which needs acks=all (drop --acks / -X acks, or use --mode async)");
-        if (config.EnableIdempotence == false)
-            throw new UsageException("enable.idempotence=false conflicts with --mode idempotent (drop -X enable.idempotence, or use --mode async)");
-        if (config.MaxInFlight is int inFlight && inFlight > MaxInFlight)
-            throw new UsageException($"max.in.flight.requests.per.connection={inFlight} conflicts with --mode idempotent, which allows at most {MaxInFlight}");
-        if (config.MessageSendMaxRetries is 0)
-            throw new UsageException("retries=0 conflicts with --mode idempotent, which retries until message.timeout.ms");
-
-        return new ProducerConfig(ProducerRun.WithDeliveryStatusOnly(config).ToDictionary())
+        ModeConstraints.Check(ModeConstraints.ForProducer(Name), config, "the producer's configuration");
+        // One name per property, so MaxInFlight below reads a value given as max.in.flight.requests.per.connection.
+        config = new ProducerConfig(PropertyAliases.Resolve(config));
+        return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
             EnableIdempotence = true,
             Acks = Acks.All,
-            MaxInFlight = config.MaxInFlight ?? MaxInFlight,
+            MaxInFlight = config.MaxInFlight ?? ModeConstraints.IdempotenceMaxInFlight,
         };
     }
 
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
         // Step 1: the configuration, with the settings idempotence implies printed for the learner.
-        config = Configure(config, options);
-        sink.Emit(new ProducerSettingsEvent(Mode, new Dictionary<string, string>
+        config = Configure(config);
+        sink.Emit(new ProducerSettingsEvent(Name, new Dictionary<string, string>
         {
             ["enable.idempotence"] = "true",
             ["acks"] = "all",
@@ -54,7 +47,7 @@ public sealed class IdempotentProducer : IProducerDemo
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
 
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, sink, cancellation);
 
         // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -73,6 +66,10 @@ public sealed class IdempotentProducer : IProducerDemo
         }
 
         // Step 4: flush with a bound.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

@@ -11,31 +11,22 @@ namespace KafkaDemos.Producers;
 /// objects, not strings. By default {"num": n}; --record task sends the course's task record;
 /// --value '{...}' (with {n}) or input lines send the user's own JSON.
 /// </summary>
-public sealed class JsonProducer : IProducerDemo
+public static class JsonProducer
 {
-    public string Mode => "json";
+    public const string Name = "json";
 
-    public string CourseExample => "Producer_04_Json";
-
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options)
-    {
-        if (options.Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
-        MessageSource.Validate(options, valuesAreJson: true);
-        return ProducerRun.WithDeliveryStatusOnly(config);
-    }
-
-    public Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation) => options switch
+    public static Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation) => options switch
     {
         { Input: not null } or { Value: not null } => RunAsync(config, options, sink, cancellation, m => JsonSerializer.Deserialize<JsonElement>(m.Value)),
         { Record: JsonRecordKind.Task } => RunAsync(config, options, sink, cancellation, m => new CourseTask(m.Number, "XXX", "XXX", "XXX")),
         _ => RunAsync(config, options, sink, cancellation, m => new NumRecord(m.Number)),
     };
 
-    private async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
+    private static async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
     {
-        // Step 1: the configuration.
-        config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        // Step 1: the configuration; delivery reports carry only what the callback reads.
+        config = ProducerReport.WithDeliveryStatusOnly(config);
+        using var run = new ProducerReport(Name, options, sink, cancellation);
 
         // Step 2: the producer, with the JSON serializer for values (keys stay plain strings).
         using var producer = run.Build(new ProducerBuilder<string?, T>(config).SetValueSerializer(new JsonValueSerializer<T>()));
@@ -55,6 +46,10 @@ public sealed class JsonProducer : IProducerDemo
         }
 
         // Step 4: flush with a bound.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

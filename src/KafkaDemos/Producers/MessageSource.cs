@@ -13,7 +13,7 @@ public sealed record OutgoingMessage(long Number, string? Key, string Value, Hea
 /// <summary>
 /// The messages of a run: generated (key and value per <see cref="ProduceOptions"/>) or read
 /// line by line from input, paced by the interval. Ends early, without error, on cancellation;
-/// a bad input line ends the run with a usage error recorded on the <see cref="ProducerRun"/>.
+/// a bad input line ends the run with a usage error recorded on the <see cref="ProducerReport"/>.
 /// </summary>
 public static class MessageSource
 {
@@ -24,12 +24,12 @@ public static class MessageSource
     /// they come from a plain enumerator whose every step completes synchronously (the producer
     /// loop runs once per message); input lines, pauses and JSON checks take <see cref="ReadAsync"/>.
     /// </summary>
-    public static IAsyncEnumerable<OutgoingMessage> Read(ProduceOptions options, ProducerRun run, bool valuesAreJson, CancellationToken token) =>
+    public static IAsyncEnumerable<OutgoingMessage> Read(ProduceOptions options, ProducerReport run, bool valuesAreJson, CancellationToken token) =>
         options.Input is null && options.Interval <= TimeSpan.Zero && !valuesAreJson
             ? new Generated(options, token)
             : ReadAsync(options, run, valuesAreJson, token);
 
-    private static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerRun run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
+    private static async IAsyncEnumerable<OutgoingMessage> ReadAsync(ProduceOptions options, ProducerReport run, bool valuesAreJson, [EnumeratorCancellation] CancellationToken token = default)
     {
         long lineNumber = 0;
         for (long n = 0; n < options.Count; n++)
@@ -101,7 +101,7 @@ public static class MessageSource
             throw new UsageException($"--value '{options.Value}' is not valid JSON (json mode sends JSON values, e.g. --value '{{\"num\": {{n}}}}')");
     }
 
-    private static OutgoingMessage? FromLine(ProduceOptions options, long n, long lineNumber, string line, ProducerRun run)
+    private static OutgoingMessage? FromLine(ProduceOptions options, long n, long lineNumber, string line, ProducerReport run)
     {
         if (options.KeySeparator is not { } separator) return new(n, options.Key.For(n), line, Headers(options, n));
         int at = line.IndexOf(separator, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public static class MessageSource
         }
     }
 
-    private static async Task<string?> ReadLineAsync(TextReader input, ProducerRun run, CancellationToken token)
+    private static async Task<string?> ReadLineAsync(TextReader input, ProducerReport run, CancellationToken token)
     {
         try
         {

@@ -37,7 +37,7 @@ public static class ProduceCommand
 
     static ProduceCommand()
     {
-        Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes]);
+        Mode.AcceptOnlyFromAmong([.. ProducerDemos.Modes.Keys]);
         // Values are checked by the configuration loader (ModeConstraints), as -X acks and the environment are.
         Acks.CompletionSources.Add("0", "1", "all");
         Topic.AcceptsTopicNames();
@@ -48,20 +48,7 @@ public static class ProduceCommand
         var command = new Command("produce", $$"""
             Send messages the ways the course shows (its Producer_0x examples), one mode at a time:
 
-              fire-and-forget  Producer_01_FireAndForget: produce() and never ask what happened. Fastest;
-                               it cannot know what arrived. A full local queue is waited out, not dropped.
-              sync             Producer_02_Sync: send one message, wait for its partition and offset, then
-                               the next. Slowest: every message costs a full network round trip (and the
-                               broker's write, and with acks=all the replicas'), nothing is batched.
-                               Prints each round trip's latency; stops at the first failure.
-              async            Producer_03_Async: produce() with a delivery callback (the default). Batched
-                               like fire-and-forget, yet every message's partition and offset, or error, is
-                               reported, as the course's delivery_callback prints it.
-              idempotent       enable.idempotence=true: async plus exactly-once, in-order writes under retries.
-                               Implies acks=all, max.in.flight.requests.per.connection<=5, retries; refuses
-                               settings that contradict them (e.g. --acks 1). A fatal client error ends the run.
-              json             Producer_04_Json: typed records serialized to JSON ({"num": n} by default,
-                               --record task, or --value '{...}' / --stdin lines of your own).
+            {{ProducerDemos.Modes.HelpText()}}
 
             Every message gets an answer within message.timeout.ms (default 10 s, -X message.timeout.ms=...):
             if the broker goes away each failure is reported. Ctrl+C stops sending, flushes with a bound and
@@ -95,15 +82,15 @@ public static class ProduceCommand
     private static async Task<int> RunAsync(DemoContext ctx)
     {
         if (ctx.Get(Count) is int n && n < 0) throw new UsageException($"--count {n} must be 0 or more");
-        var config = ctx.LoadConfiguration(ModeConstraints.ForProducer(ctx.Get(Mode)!),
+        var config = ctx.LoadConfiguration(ProducerDemos.Modes.Entry(ctx.Get(Mode)!).Constraints,
             ctx.Flag(Topic, ConfigSections.Demo, DemoSettings.TopicKey),
             ctx.Flag(Count, ConfigSections.Demo, DemoSettings.CountKey),
             ctx.Flag(Acks, ConfigSections.Producer, "acks"));
-        var demo = ProducerDemos.For(ctx.Get(Mode)!);
+        var demo = ProducerDemos.Modes.Entry(ctx.Get(Mode)!);
         var options = Options(ctx, config);
+        options.Check(demo.Name);
         var producerConfig = config.ProducerConfig();
         options = options with { FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
-        demo.Configure(producerConfig, options);
 
         var metadata = BrokerPreflight.Check(config);
         var topic = metadata.Topics.FirstOrDefault(t => t.Topic == options.Topic && t.Partitions.Count > 0);
@@ -111,14 +98,12 @@ public static class ProduceCommand
             throw new UsageException($"--partition {p}: topic '{options.Topic}' has partitions 0..{topic.Partitions.Count - 1}");
 
         using var progress = ProgressLine.StartIfUseful(ctx);
-        var result = await demo.RunAsync(producerConfig, options, progress?.Reporter ?? ctx.Output, ctx.Cancellation);
+        var result = await demo.Run(producerConfig, options, progress?.Reporter ?? ctx.Output, ctx.Cancellation);
         return result.ExitCode;
     }
 
     private static ProduceOptions Options(DemoContext ctx, DemoConfiguration config)
     {
-        if (ctx.Get(Size) is int size && size < 1) throw new UsageException($"--size {size} must be at least 1");
-        if (ctx.Get(Partition) is int partition && partition < 0) throw new UsageException($"--partition {partition} must be 0 or more");
         bool stdin = ctx.Get(Stdin);
         string? separator = ctx.Get(KeySeparator);
         if (separator is not null && !stdin) throw new UsageException("--key-separator applies to --stdin lines; add --stdin");

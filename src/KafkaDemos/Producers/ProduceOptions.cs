@@ -44,6 +44,19 @@ public sealed record ProduceOptions
     /// <summary>Bound of the final flush: after it, whatever is still queued is reported as not delivered.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(11);
 
+    /// <summary>
+    /// The flags' rules, in one place: the command checks them before it contacts the broker, and
+    /// every run again, since the tour, labs and tests build options in code.
+    /// </summary>
+    public void Check(string mode)
+    {
+        if (Size is int size && size < 1) throw new UsageException($"--size {size} must be at least 1");
+        if (Partition is int partition && partition < 0) throw new UsageException($"--partition {partition} must be 0 or more");
+        bool json = mode == JsonProducer.Name;
+        if (json && Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
+        MessageSource.Validate(this, valuesAreJson: json);
+    }
+
     public TopicPartition Destination => new(Topic, Partition is int p ? new Partition(p) : Confluent.Kafka.Partition.Any);
 
     /// <summary>The flush bound for a producer config: message.timeout.ms plus a second, so every message gets its answer, at most 30 s.</summary>

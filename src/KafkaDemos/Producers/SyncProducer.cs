@@ -9,19 +9,14 @@ namespace KafkaDemos.Producers;
 /// next. The course's Python client cannot do this (librdkafka is asynchronous); awaiting
 /// ProduceAsync can. Slowest mode: one full round trip per message, nothing batched.
 /// </summary>
-public sealed class SyncProducer : IProducerDemo
+public static class SyncProducer
 {
-    public string Mode => "sync";
+    public const string Name = "sync";
 
-    public string CourseExample => "Producer_02_Sync";
-
-    public ProducerConfig Configure(ProducerConfig config, ProduceOptions options) => new(config.ToDictionary());
-
-    public async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
     {
-        // Step 1: the configuration.
-        config = Configure(config, options);
-        using var run = new ProducerRun(Mode, options, sink, cancellation);
+        // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
+        using var run = new ProducerReport(Name, options, sink, cancellation);
 
         // Step 2: the producer.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));
@@ -50,6 +45,10 @@ public sealed class SyncProducer : IProducerDemo
         }
 
         // Step 4: nothing is queued any more, but flush anyway, with its bound, as every mode does.
-        return run.Finish(producer);
+        int stillQueued;
+        using (run.Flushing(producer))
+            stillQueued = producer.Flush(run.FlushTimeout);
+        run.Flushed(stillQueued);
+        return run.Summary();
     }
 }

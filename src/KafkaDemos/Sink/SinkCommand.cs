@@ -10,11 +10,19 @@ namespace KafkaDemos.Sink;
 public static class SinkCommand
 {
     /// <summary>The two commit modes by their --commit name, each in its own file.</summary>
-    public static readonly IReadOnlyDictionary<string, SinkMode> Modes = new Dictionary<string, SinkMode>
-    {
-        [DbCommitSink.Name] = DbCommitSink.Run,
-        [AutoCommitSink.Name] = AutoCommitSink.Run,
-    };
+    public static readonly CoursePrograms<SinkMode> Modes = new("--commit",
+    [
+        new(DbCommitSink.Name, "consume.py, exactly once",
+            "(default) the consumer's position (next offset per partition) lives in the database, in the table sink_positions, " +
+            "and moves in the same transaction as each row; on assignment the consumer seeks to the stored positions. This is the " +
+            "\"store offsets outside Kafka\" pattern of Kafka's consumer documentation. In MongoDB a row's _id is its (topic, partition, " +
+            "offset), so a replay overwrites instead of duplicating, and the positions are stored there too.",
+            ModeConstraints.ForSinkMode(DbCommitSink.Name), DbCommitSink.Run),
+        new(AutoCommitSink.Name, "consume.py as written",
+            "enable.auto.commit with auto.commit.interval.ms=1000 and an insert per record. After a crash the rows inserted since " +
+            "the last commit are inserted again (duplicates); `demo lab sink` shows it.",
+            ModeConstraints.ForSinkMode(AutoCommitSink.Name), AutoCommitSink.Run),
+    ]);
 
     /// <summary>The course's topic and group_id ("group_id 'counters'").</summary>
     public const string DefaultTopic = "testnum";
@@ -50,15 +58,7 @@ public static class SinkCommand
             install), or a collection in MongoDB, the course's database.
 
             Commit modes (--commit):
-              db    (default) exactly once into the database. The consumer's position (next offset per
-                    partition) lives in the database, in the table sink_positions, and moves in the same
-                    transaction as each row; on assignment the consumer seeks to the stored positions. This is
-                    the "store offsets outside Kafka" pattern of Kafka's consumer documentation. In MongoDB a
-                    row's _id is its (topic, partition, offset), so a replay overwrites instead of duplicating,
-                    and the positions are stored there too.
-              auto  the course's code as written: enable.auto.commit with auto.commit.interval.ms=1000 and an
-                    insert per record. After a crash the rows inserted since the last commit are inserted
-                    again (duplicates); `demo lab sink` shows it.
+            {{Modes.HelpText()}}
 
             A record that is not JSON is skipped: shown, counted, and (db) its position still moves. A table that
             exists with other columns stops the sink (exit 2) and says what differs. Ctrl+C stops: Close() leaves
@@ -89,7 +89,7 @@ public static class SinkCommand
             if (string.IsNullOrWhiteSpace(groupId)) throw new UsageException($"--group '{groupId}' is empty: name a consumer group");
             string mode = ctx.Get(commit)!;
 
-            var config = ctx.LoadConfiguration(
+            var config = ctx.LoadConfiguration(Modes.Entry(mode).Constraints,
                 new FlagSetting(ConfigSections.Consumer, "group.id", groupId, "--group"),
                 ctx.Flag(offsetReset, ConfigSections.Consumer, "auto.offset.reset"));
             var consumerConfig = config.ConsumerConfig();

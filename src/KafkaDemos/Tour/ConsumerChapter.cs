@@ -34,7 +34,7 @@ public sealed class ConsumerChapter(string strategy, string courseExample, strin
     {
         var clock = Stopwatch.StartNew();
         string topic = await tour.NewTopicAsync($"tour.commit-{strategy}", Partitions);
-        var produced = await ProducerDemos.For("async").RunAsync(tour.ProducerConfig(),
+        var produced = await ProducerDemos.Modes["async"](tour.ProducerConfig(),
             new ProduceOptions { Topic = topic, Count = Messages }, Reporter.Silent(), tour.Cancellation);
         tour.Output.Emit(new InfoEvent($"Produced {produced.Delivered} numbered messages (msg_0 .. msg_{Messages - 1}) to {topic}."));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using KafkaDemos.Configuration;
 using KafkaDemos.Producers;
 
 using KafkaDemos.Labs;
@@ -11,23 +12,23 @@ namespace KafkaDemos.Tour;
 /// mode's own demo, then read the topic back and check that every message is there once,
 /// keyed like the course (key=str(i)) and in order within its partition.
 /// </summary>
-public sealed class ProducerChapter(IProducerDemo demo, string course) : ITourChapter
+public sealed class ProducerChapter(CourseProgram<ProducerProgram> demo, string course) : ITourChapter
 {
     public const int Messages = 20;
 
-    public string Name => demo.Mode;
+    public string Name => demo.Name;
 
-    public string Title => $"Producer: {demo.Mode} ({demo.CourseExample})";
+    public string Title => $"Producer: {demo.Name} ({demo.CourseExample})";
 
     public string Course => course;
 
     public async Task<ChapterOutcome> RunAsync(TourContext tour)
     {
         var clock = Stopwatch.StartNew();
-        string topic = await tour.NewTopicAsync($"tour.{demo.Mode}", partitions: 4);
+        string topic = await tour.NewTopicAsync($"tour.{demo.Name}", partitions: 4);
         var config = tour.ProducerConfig();
         var live = tour.LiveOutput();
-        var result = await demo.RunAsync(config, new ProduceOptions
+        var result = await demo.Run(config, new ProduceOptions
         {
             Topic = topic,
             Count = Messages,
@@ -50,10 +51,10 @@ public sealed class ProducerChapter(IProducerDemo demo, string course) : ITourCh
         checks.Add(tour.Check(Name, "each key is its message number (the course's key=str(i))",
             records.All(r => r.Key == SequenceCheck.NumberOf(r.Value)?.ToString())));
         checks.Add(tour.Check(Name, "within each partition, messages are in the order they were sent", SequenceCheck.InOrderPerPartition(records)));
-        if (demo is JsonProducer)
+        if (demo.Name == JsonProducer.Name)
             checks.Add(tour.Check(Name, "every value is a JSON record {\"num\": n}", records.All(r => IsNumRecord(r.Value))));
 
-        return new ChapterOutcome($"produce {demo.Mode}", Messages, result.Delivered, null, duplicates, lost, "-", clock.Elapsed, checks);
+        return new ChapterOutcome($"produce {demo.Name}", Messages, result.Delivered, null, duplicates, lost, "-", clock.Elapsed, checks);
     }
 
     private static bool IsNumRecord(string? value)

@@ -39,7 +39,7 @@ public sealed class RebalanceChapter : ITourChapter
         var fill = tour.ProducerConfig();
         fill.LingerMs = 0;
         fill.BatchNumMessages = 1;
-        var produced = await ProducerDemos.For("async").RunAsync(fill,
+        var produced = await ProducerDemos.Modes["async"](fill,
             new ProduceOptions { Topic = topic, Count = Messages }, Reporter.Silent(), tour.Cancellation);
         tour.Output.Emit(new InfoEvent($"Produced {produced.Delivered} numbered messages to {topic} (4 partitions)."));
 

@@ -7,15 +7,15 @@ public static class TourChapters
 {
     public static IReadOnlyList<ITourChapter> All() =>
     [
-        new ProducerChapter(new FireAndForgetProducer(),
+        new ProducerChapter(ProducerDemos.Modes.Entry(FireAndForgetProducer.Name),
             "Fire-and-forget: we send a message to the server and don't really care if it arrives successfully or not (the highest throughput, and no idea what arrived)."),
-        new ProducerChapter(new SyncProducer(),
+        new ProducerChapter(ProducerDemos.Modes.Entry(SyncProducer.Name),
             "Synchronous send: we send a message, and wait to see if the produce() was successful or not (the slowest: one round trip per message)."),
-        new ProducerChapter(new AsyncCallbackProducer(),
+        new ProducerChapter(ProducerDemos.Modes.Entry(AsyncCallbackProducer.Name),
             "Asynchronous send: we call produce() with a callback function, which gets triggered when it receives a response from the Kafka broker (the recommended way)."),
-        new ProducerChapter(new IdempotentProducer(),
+        new ProducerChapter(ProducerDemos.Modes.Entry(IdempotentProducer.Name),
             "enable.idempotence: when set to true, the producer will ensure that messages are successfully produced exactly once and in the original produce order."),
-        new ProducerChapter(new JsonProducer(),
+        new ProducerChapter(ProducerDemos.Modes.Entry(JsonProducer.Name),
             "Serializers: Kafka lets us publish and subscribe to streams of records, and the records can be of any type (JSON, String, Object, etc.)."),
         new ConsumerChapter("auto", "Consumer_02_AutoCommit",
             "Automatic commit: every five seconds the consumer will commit the largest offset your client received from consume(); convenient, but it doesn't know which events were actually processed."),

@@ -21,7 +21,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.RequestTimedOut, ErrorCode.NotLeaderForPartition,
     ];
 
-    private static async Task<(ProduceResult Result, List<ConsumeResult<string?, string?>> Records)> ProduceUnderFaultsAsync(IProducerDemo demo, bool idempotent)
+    private static async Task<(ProduceResult Result, List<ConsumeResult<string?, string?>> Records)> ProduceUnderFaultsAsync(ProducerProgram demo, bool idempotent)
     {
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 1, Port = 0 });
         broker.CreateTopic("faults", 1);
@@ -39,7 +39,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         broker.Cluster.PushRequestErrors(ProduceApiKey, [.. TransientErrors, .. TransientErrors]);
         var sink = new CollectingSink();
 
-        var result = await demo.RunAsync(config, new ProduceOptions { Topic = "faults", Count = Count, FlushTimeout = TimeSpan.FromSeconds(20) }, sink, CancellationToken.None);
+        var result = await demo(config, new ProduceOptions { Topic = "faults", Count = Count, FlushTimeout = TimeSpan.FromSeconds(20) }, sink, CancellationToken.None);
 
         var reader = new KafkaFixtureView(broker.BootstrapServers);
         return (result, reader.ReadAll("faults"));
@@ -62,7 +62,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         // The broker writes the next Produce request and answers long after the producer's timeout.
         broker.Cluster.PushBrokerRequestDelay(1, ProduceApiKey, ErrorCode.NoError, TimeSpan.FromSeconds(5));
 
-        var result = await new IdempotentProducer().RunAsync(config, new ProduceOptions { Topic = "resent", Count = 1, FlushTimeout = TimeSpan.FromSeconds(40) }, new CollectingSink(), CancellationToken.None);
+        var result = await IdempotentProducer.RunAsync(config, new ProduceOptions { Topic = "resent", Count = 1, FlushTimeout = TimeSpan.FromSeconds(40) }, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded, $"{result}");
         Assert.Equal(["msg_0", "msg_0"], new KafkaFixtureView(broker.BootstrapServers).ReadAll("resent").Select(r => r.Message.Value));
@@ -73,7 +73,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
     {
         kafka.RequireEmbedded("injects Produce errors");
 
-        var (result, records) = await ProduceUnderFaultsAsync(new AsyncCallbackProducer(), idempotent: false);
+        var (result, records) = await ProduceUnderFaultsAsync(AsyncCallbackProducer.RunAsync, idempotent: false);
 
         // Deterministic: retriable errors are retried, so nothing is lost and every delivery report is a success.
         // Duplicates and reordering depend on timing (the mock rejects a failed request without writing it), so they are reported, not asserted.

@@ -24,7 +24,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("produce-" + mode, 3);
         var sink = new CollectingSink();
 
-        var result = await ProducerDemos.For(mode).RunAsync(Config(), Options(topic, 20), sink, CancellationToken.None);
+        var result = await ProducerDemos.Modes[mode](Config(), Options(topic, 20), sink, CancellationToken.None);
 
         Assert.True(result.Succeeded, string.Join("\n", sink.Events));
         Assert.Equal(20, result.Sent);
@@ -52,7 +52,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("samekey", 4);
 
-        var result = await new AsyncCallbackProducer().RunAsync(Config(), Options(topic, 30) with { Key = KeySpec.Parse("k{n%3}") }, new CollectingSink(), CancellationToken.None);
+        var result = await AsyncCallbackProducer.RunAsync(Config(), Options(topic, 30) with { Key = KeySpec.Parse("k{n%3}") }, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var records = TopicReader.ReadAll(kafka, topic);
@@ -67,7 +67,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("partition", 4);
         var options = Options(topic, 10) with { Partition = 2, Headers = [new("source", "demo"), new("seq", "{n}")] };
 
-        var result = await new SyncProducer().RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
+        var result = await SyncProducer.RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var records = TopicReader.ReadAll(kafka, topic);
@@ -85,7 +85,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("json-task", 2);
 
-        var result = await new JsonProducer().RunAsync(Config(), Options(topic, 5) with { Record = JsonRecordKind.Task }, new CollectingSink(), CancellationToken.None);
+        var result = await JsonProducer.RunAsync(Config(), Options(topic, 5) with { Record = JsonRecordKind.Task }, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var serializer = new JsonValueSerializer<CourseTask>();
@@ -101,7 +101,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("json-own", 1);
         var options = Options(topic, 3) with { Value = """{"id": {n}, "item": "book"}""" };
 
-        var result = await new JsonProducer().RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
+        var result = await JsonProducer.RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         Assert.Equal(["""{"id":0,"item":"book"}""", """{"id":1,"item":"book"}""", """{"id":2,"item":"book"}"""],
@@ -114,7 +114,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("acks0", 2);
         var sink = new CollectingSink();
 
-        var result = await new AsyncCallbackProducer().RunAsync(new ProducerConfig(Config()) { Acks = Acks.None }, Options(topic, 20), sink, CancellationToken.None);
+        var result = await AsyncCallbackProducer.RunAsync(new ProducerConfig(Config()) { Acks = Acks.None }, Options(topic, 20), sink, CancellationToken.None);
 
         Assert.True(result.Succeeded);
         Assert.Equal(20, result.Delivered);
@@ -130,7 +130,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         var config = new ProducerConfig(Config()) { QueueBufferingMaxMessages = 5 };
         var sink = new CollectingSink();
 
-        var result = await new FireAndForgetProducer().RunAsync(config, Options(topic, 300) with { Size = 200 }, sink, CancellationToken.None);
+        var result = await FireAndForgetProducer.RunAsync(config, Options(topic, 300) with { Size = 200 }, sink, CancellationToken.None);
 
         Assert.True(result.Succeeded, string.Join("\n", sink.Events));
         Assert.NotEmpty(sink.Of<QueueFullEvent>());
@@ -144,7 +144,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         var options = Options(topic, int.MaxValue) with { Input = new StringReader("a:1\nb:2\nno separator\nc:3\n"), KeySeparator = ":", Key = KeySpec.None };
         var sink = new CollectingSink();
 
-        var error = await Assert.ThrowsAsync<UsageException>(() => new AsyncCallbackProducer().RunAsync(Config(), options, sink, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UsageException>(() => AsyncCallbackProducer.RunAsync(Config(), options, sink, CancellationToken.None));
 
         Assert.Contains("'no separator'", error.Message);
         Assert.Equal([("a", "1"), ("b", "2")], TopicReader.ReadAll(kafka, topic).Select(r => (r.Message.Key!, r.Message.Value!)));

@@ -158,7 +158,7 @@ public static class CommitsLab
         string group = $"lab-commits-{strategy}-{Guid.NewGuid().ToString("N")[..8]}";
 
         // The numbered stream, delivered before anyone reads.
-        var produced = await ProducerDemos.For("async").RunAsync(broker.ProducerConfig(config),
+        var produced = await ProducerDemos.Modes["async"](broker.ProducerConfig(config),
             new ProduceOptions { Topic = topic, Count = settings.Count }, Reporter.Silent(new EventObserver(e =>
             {
                 if (e is ErrorEvent or WarningEvent) events.OnNext(e);

@@ -141,7 +141,7 @@ public static class SinkLab
         // The first sink: once it owns the partitions the stream starts, and it is killed mid-run.
         using var first = SinkChild.Start(args);
         await first.WaitUntilAsync(() => first.Assigned, StepTimeout, "the first sink got its partitions");
-        var producing = ProducerDemos.For("json").RunAsync(broker.ProducerConfig(config),
+        var producing = ProducerDemos.Modes["json"](broker.ProducerConfig(config),
             new ProduceOptions { Topic = topic, Count = settings.Count, Interval = ProduceInterval },
             Reporter.Silent(new EventObserver(e =>
             {

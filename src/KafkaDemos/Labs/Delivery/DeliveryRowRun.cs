@@ -56,7 +56,7 @@ public static partial class DeliveryLab
         else
         {
             var options = new ProduceOptions { Topic = topic, Count = run.Messages, Interval = TimeSpan.FromMilliseconds(1), FlushTimeout = ProduceOptions.FlushTimeoutFor(producerConfig) };
-            produced = await ProducerDemos.For(setting.Sending == Sending.Idempotent ? "idempotent" : "async").RunAsync(producerConfig, options, sink, run.Cancellation);
+            produced = await ProducerDemos.Modes[setting.Sending == Sending.Idempotent ? "idempotent" : "async"](producerConfig, options, sink, run.Cancellation);
         }
 
         // The numbers come from the log itself, not from the delivery reports.

@@ -97,7 +97,7 @@ public static partial class RebalanceLab
             // A slow producer, so the members have records to read while partitions move.
             using var feeding = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
             var producerSink = ctx.Output.Showing(Shown.Problems);
-            var feed = ProducerDemos.For("async").RunAsync(broker.ProducerConfig(config),
+            var feed = ProducerDemos.Modes["async"](broker.ProducerConfig(config),
                 new ProduceOptions { Topic = _topic, Count = 1_000_000, Interval = TimeSpan.FromMilliseconds(200) }, producerSink, feeding.Token);
 
             try

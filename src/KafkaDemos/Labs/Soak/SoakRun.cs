@@ -140,9 +140,9 @@ public sealed partial class SoakRun(DemoContext ctx, DemoConfiguration config, L
                     break;
             }
         }));
-        if (!settings.Break) return await Task.Run(() => ProducerDemos.For("idempotent").RunAsync(producerConfig, options, sink, stop), stop);
+        if (!settings.Break) return await Task.Run(() => ProducerDemos.Modes["idempotent"](producerConfig, options, sink, stop), stop);
         var careless = new ProducerConfig(producerConfig.ToDictionary()) { Acks = Acks.None, EnableIdempotence = false };
-        return await Task.Run(() => ProducerDemos.For("async").RunAsync(careless, options, sink, stop), stop);
+        return await Task.Run(() => ProducerDemos.Modes["async"](careless, options, sink, stop), stop);
     }
 
     private bool Given(string property) => (ctx.Get(GlobalOptions.Property) ?? []).Any(p => p.StartsWith(property + "=", StringComparison.Ordinal));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
@@ -9,8 +11,9 @@ namespace KafkaDemos.Producers;
 /// for room when the local queue is full, fatal errors, and the bounded flush and summary at
 /// the end. Counters are updated from librdkafka's delivery threads, hence Interlocked.
 /// Invariant at the end: sent = delivered + failed + not delivered (fire-and-forget: delivered unknown).
+/// The end of a run (the flush's reporting and the summary) is in ProducerReport.Flush.cs.
 /// </summary>
-public sealed class ProducerRun : IDisposable
+public sealed partial class ProducerReport : IDisposable
 {
     /// <summary>
     /// How long to wait for room in a full local queue before trying again: about one linger.ms
@@ -31,10 +34,12 @@ public sealed class ProducerRun : IDisposable
     private string? _fatal;
     private UsageException? _usageError;
     private long _skippedLines;
+    private long _notDelivered;
+    private bool _interrupted;
     private readonly bool _tracksDeliveries;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
-    public ProducerRun(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
+    public ProducerReport(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
     {
         _tracksDeliveries = tracksDeliveries;
         _mode = mode;
@@ -43,7 +48,7 @@ public sealed class ProducerRun : IDisposable
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         Destination = options.Destination;
-        if (options.Value is not null) Template.Check(options.Value, "--value");
+        options.Check(mode);
     }
 
     /// <summary>
@@ -66,18 +71,14 @@ public sealed class ProducerRun : IDisposable
     /// <summary>
     /// Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.
     /// </summary>
-    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder)
-    {
-        var producer = builder
-            .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
-            .SetErrorHandler((_, error) =>
-            {
-                _sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
-                if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
-            })
-            .Build();
-        return producer;
-    }
+    public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) => ClientRefusal.Build(builder
+        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
+        .SetErrorHandler((client, error) =>
+        {
+            ClientLog.ErrorHandler<IProducer<TKey, TValue>>(_sink)(client, error);
+            if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
+        })
+        .Build);
 
     /// <summary>The messages to send, ending early when the run stops.</summary>
     public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.Read(_options, this, valuesAreJson, Stopping);
@@ -199,87 +200,6 @@ public sealed class ProducerRun : IDisposable
     {
         _usageError ??= error;
         _stop.Cancel();
-    }
-
-    /// <summary>
-    /// Flushes with a bound (the course's producer.flush(10)), reports what was not delivered,
-    /// and emits the summary.
-    /// </summary>
-    public ProduceResult Finish<TKey, TValue>(IProducer<TKey, TValue> producer)
-    {
-        bool tracksDeliveries = _tracksDeliveries;
-        bool interrupted = _interrupt.IsCancellationRequested;
-        int stillQueued;
-        // The notice is in place before the line that invites a second Ctrl+C is printed.
-        using (AbandonNotice(producer, tracksDeliveries))
-        {
-            if (interrupted) _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {_options.FlushTimeout.TotalSeconds:0.#} s) ..."));
-            stillQueued = producer.Flush(_options.FlushTimeout);
-        }
-        if (tracksDeliveries) WaitForReports(stillQueued);
-
-        long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
-        long notDelivered = tracksDeliveries ? Math.Max(0, sent - delivered - failed) : stillQueued;
-        var elapsed = _clock.Elapsed;
-        if (notDelivered > 0)
-            _sink.Emit(new WarningEvent($"{notDelivered} message(s) not delivered: still in the local queue after the {_options.FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
-        if (!tracksDeliveries)
-            _sink.Emit(new InfoEvent("Fire-and-forget asked for no delivery reports, so it does not know what arrived; --mode async shows each one."));
-        _sink.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
-
-        var result = new ProduceResult(_mode, sent, tracksDeliveries ? delivered : null, failed, notDelivered, elapsed, interrupted, _fatal);
-        List<KeyValuePair<string, object?>> fields =
-        [
-            new("mode", _mode),
-            new("topic", _options.Topic),
-            new("sent", sent),
-            new("delivered", result.Delivered),
-            new("failed", failed),
-            new("not_delivered", notDelivered),
-            new("elapsed_s", Math.Round(elapsed.TotalSeconds, 3)),
-            new("msg_per_s", Math.Round((result.Delivered ?? sent - notDelivered) / Math.Max(elapsed.TotalSeconds, 0.001), 1)),
-            new("queue_full_waits", Interlocked.Read(ref _queueFullWaits)),
-            .. _options.Input is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("skipped_empty_lines", Interlocked.Read(ref _skippedLines))],
-            new("interrupted", interrupted),
-        ];
-        if (_fatal is not null) fields.Add(new("fatal_error", _fatal));
-        _sink.Emit(new SummaryEvent("produce", fields));
-        if (_usageError is not null) throw _usageError;
-        return result;
-    }
-
-    /// <summary>
-    /// While the final flush waits, a Ctrl+C that the command does not take for a clean stop (the
-    /// second one) ends the process at once: say first how many messages that abandons. The
-    /// command's own handler was registered at start-up, so it runs before this one and has
-    /// already decided (e.Cancel) whether this press stops cleanly or quits.
-    /// </summary>
-    private IDisposable AbandonNotice<TKey, TValue>(IProducer<TKey, TValue> producer, bool tracksDeliveries)
-    {
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            if (e.Cancel) return;
-            long awaiting = tracksDeliveries
-                ? Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed)
-                : producer.Flush(TimeSpan.Zero);
-            Console.Error.WriteLine($"Quitting during the flush: {awaiting} message(s) abandoned, their delivery unknown (sent {Interlocked.Read(ref _sent)}, " +
-                                    $"delivered {(tracksDeliveries ? Interlocked.Read(ref _delivered).ToString() : "unknown")}, failed {Interlocked.Read(ref _failed)}).");
-        };
-        Console.CancelKeyPress += handler;
-        return new Unsubscribe(() => Console.CancelKeyPress -= handler);
-    }
-
-    private sealed class Unsubscribe(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
-    }
-
-    /// <summary>Flush returns when the queue is empty; the last delivery callbacks may still be finishing on the client's thread.</summary>
-    private void WaitForReports(int stillQueued)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed) > stillQueued && deadline.Elapsed < TimeSpan.FromSeconds(1))
-            Thread.Sleep(5);
     }
 
     /// <summary>Events carry values up to this many characters, so large --size values do not swamp the output.</summary>

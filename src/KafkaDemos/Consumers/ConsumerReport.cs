@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaDemos.Cli;
+using KafkaDemos.Configuration;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Consumers;
@@ -12,9 +14,9 @@ namespace KafkaDemos.Consumers;
 /// own file keeps the program: configuration, builder, subscribe, loop, commit, close.
 /// Everything here runs on the consumer's thread (rebalance and commit handlers run inside
 /// Consume, Commit and Close), except <see cref="StartAsync"/> and <see cref="Outcome"/>.
-/// The commit calls and their reporting are in ConsumerRun.Commits.cs.
+/// The commit calls and their reporting are in ConsumerReport.Commits.cs.
 /// </summary>
-public sealed partial class ConsumerRun
+public sealed partial class ConsumerReport
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(250);
 
@@ -38,7 +40,7 @@ public sealed partial class ConsumerRun
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
-    private ConsumerRun(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
+    private ConsumerReport(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
     {
         _strategy = strategy;
         _config = config;
@@ -53,15 +55,14 @@ public sealed partial class ConsumerRun
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerRun> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerReport> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
-        if (options.MaxMessages is < 1) throw new UsageException($"--max-messages {options.MaxMessages} must be at least 1");
-        if (options.CommitEvery < 1) throw new UsageException($"--commit-every {options.CommitEvery} must be at least 1");
+        ConsumeOptions.CheckRanges(options.MaxMessages, options.CommitEvery);
         if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);
-        var run = new ConsumerRun(strategy, config, options, sink, either.Token);
+        var run = new ConsumerReport(strategy, config, options, sink, either.Token);
         var loop = Task.Factory.StartNew(() => run.Execute(program), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
@@ -81,7 +82,7 @@ public sealed partial class ConsumerRun
         return run.Outcome();
     }
 
-    private void Execute(Action<ConsumerRun> program)
+    private void Execute(Action<ConsumerReport> program)
     {
         try
         {
@@ -105,10 +106,10 @@ public sealed partial class ConsumerRun
     /// </summary>
     public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder)
     {
-        var consumer = builder
+        var consumer = ClientRefusal.Build(builder
             .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))
-            .Build();
+            .Build);
         _status = MemberStatusReporter.Start(consumer, _config, _options, _sink);
         return consumer;
     }

@@ -4,10 +4,11 @@ using KafkaDemos.Core;
 namespace KafkaDemos.Consumers;
 
 /// <summary>
-/// The commit calls a strategy makes through its run, and the course's lines for their results:
+/// The reporting side of the commits a strategy makes in its own file: what to commit, whether to
+/// try a refused commit again, and the course's lines for the results:
 /// "# Committed offsets for: t-0 {offset=53}" and "# Failed to commit offsets: ...".
 /// </summary>
-public sealed partial class ConsumerRun
+public sealed partial class ConsumerReport
 {
     /// <summary>
     /// "Last processed offset + 1" of each partition that moved since this member's last commit:
@@ -26,68 +27,44 @@ public sealed partial class ConsumerRun
         }
     }
 
-    /// <summary>
-    /// Runs consumer.Commit() (the offsets consume() returned) and prints the course's
-    /// print_sync_commit_result lines; nothing happens when nothing was processed since the last commit.
-    /// </summary>
-    public void Commit(string how, Func<List<TopicPartitionOffset>> commit)
-    {
-        var tried = Processed();
-        if (tried.Count == 0) return;
-        Attempt(how, tried, () => Committed(how, commit()));
-    }
-
-    /// <summary>Runs consumer.Commit(offsets) for exactly <paramref name="offsets"/> and prints the result.</summary>
-    public void Commit(string how, IReadOnlyList<TopicPartitionOffset> offsets, Action commit)
-    {
-        if (offsets.Count == 0) return;
-        Attempt(how, offsets, () =>
-        {
-            commit();
-            Committed(how, offsets);
-        });
-    }
-
     private const int CommitAttempts = 4;
     private static readonly TimeSpan CommitRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// A coordinator in the middle of a rebalance answers a commit with REBALANCE_IN_PROGRESS
-    /// until every member has synced; the commit is still this member's to make, so it is tried
-    /// again a few times (about a second in all). If the rebalance outlasts that, nothing is lost:
-    /// the next owner resumes from the last committed offset and processes those records again.
+    /// A commit the coordinator refused with <paramref name="e"/>: true when the strategy should call
+    /// Commit again (after a short wait here). A coordinator in the middle of a rebalance answers
+    /// REBALANCE_IN_PROGRESS until every member has synced; the commit is still this member's to
+    /// make, so it is tried again a few times (about a second in all). If the rebalance outlasts
+    /// that, nothing is lost: the next owner resumes from the last committed offset.
     /// </summary>
-    private void Attempt(string how, IReadOnlyList<TopicPartitionOffset> tried, Action commit)
+    public bool RetryCommit(KafkaException e, string how, int attempt)
     {
-        for (int attempt = 1; ; attempt++)
+        if (!IsRebalanceInProgress(e) || attempt >= CommitAttempts) return false;
+        _sink.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
+        Thread.Sleep(CommitRetryDelay);
+        return true;
+    }
+
+    /// <summary>
+    /// The course's print_sync_commit_result for a commit that failed: "# Failed to commit offsets: ...",
+    /// naming the offsets <paramref name="tried"/>. Some partitions may have been committed all the same.
+    /// </summary>
+    public void CommitFailed(KafkaException e, string how, IReadOnlyList<TopicPartitionOffset> tried)
+    {
+        switch (e)
         {
-            try
-            {
-                commit();
+            // "Nothing to commit": no offset moved since the last commit, which is no failure.
+            case { Error.Code: ErrorCode.Local_NoOffset }:
                 return;
-            }
-            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-            {
-                return;
-            }
-            catch (KafkaException e) when (IsRebalanceInProgress(e) && attempt < CommitAttempts)
-            {
-                _sink.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
-                Thread.Sleep(CommitRetryDelay);
-            }
-            catch (TopicPartitionOffsetException e)
-            {
+            case TopicPartitionOffsetException partial:
                 // The exception's own error only says "some partitions failed": each result names its reason.
-                var refused = e.Results.Where(r => r.Error.IsError).ToList();
-                Committed(how, e.Results.Where(r => !r.Error.IsError).Select(r => r.TopicPartitionOffset).ToList());
+                var refused = partial.Results.Where(r => r.Error.IsError).ToList();
+                Committed(partial.Results.Where(r => !r.Error.IsError).Select(r => r.TopicPartitionOffset).ToList(), how);
                 Failed(how, refused.Count > 0 ? refused[0].Error : e.Error, refused.Select(r => r.TopicPartitionOffset).ToList());
                 return;
-            }
-            catch (KafkaException e)
-            {
+            default:
                 Failed(how, e.Error, tried);
                 return;
-            }
         }
     }
 
@@ -106,12 +83,13 @@ public sealed partial class ConsumerRun
             Failed("auto", result.Error, offsets.Count > 0 ? offsets : Processed());
             return;
         }
-        Committed("auto", result.Offsets.Where(o => !o.Error.IsError).Select(o => o.TopicPartitionOffset).ToList());
+        Committed(result.Offsets.Where(o => !o.Error.IsError).Select(o => o.TopicPartitionOffset).ToList(), "auto");
         var failed = result.Offsets.Where(o => o.Error.IsError).ToList();
         if (failed.Count > 0) Failed("auto", failed[0].Error, failed.Select(o => o.TopicPartitionOffset).ToList());
     }
 
-    private void Committed(string how, IReadOnlyList<TopicPartitionOffset> offsets)
+    /// <summary>The course's print_sync_commit_result for a commit the coordinator accepted: "# Committed offsets for: t-0 {offset=53}".</summary>
+    public void Committed(IReadOnlyList<TopicPartitionOffset> offsets, string how)
     {
         var moved = new List<PartitionOffset>();
         lock (_lock)
