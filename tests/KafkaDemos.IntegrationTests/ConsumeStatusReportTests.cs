@@ -77,7 +77,7 @@ public sealed class ConsumeStatusReportTests(KafkaFixture kafka)
         // Non-empty answers are the control: the scan does see these calls where they are.
         Assert.Equal(["Native/GroupGeneration.cs"], Containing("BindingFlags.NonPublic"));
         Assert.Equal(["Consumers/MemberStatusReporter.cs"], Containing("GroupGeneration.Of("));
-        Assert.Equal(["Consumers/ConsumerRun.cs"], Containing("MemberStatusReporter.Start("));
+        Assert.Equal(["Consumers/ConsumerReport.cs"], Containing("MemberStatusReporter.Start("));
         Assert.Equal(["Consumers/ConsumeCommand.cs"], Containing("StatusTopic = "));
         Assert.Contains("StatusTopic = status.Topic", files["Consumers/ConsumeCommand.cs"]);
     }

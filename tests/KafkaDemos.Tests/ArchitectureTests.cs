@@ -62,9 +62,9 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_layering_check_finds_a_dependency_pointing_up()
     {
-        // Producers use Core (ProducerRun reports events); with the two swapped, Core sits on top and that arrow points up.
+        // Producers use Core (ProducerReport reports events); with the two swapped, Core sits on top and that arrow points up.
         Assert.NotEmpty(Violations(Demo, "KafkaDemos.Producers", ["KafkaDemos.Core"]));
-        Assert.Contains("KafkaDemos.Producers.ProducerRun", Violations(Demo, "KafkaDemos.Producers", ["KafkaDemos.Core"]));
+        Assert.Contains("KafkaDemos.Producers.ProducerReport", Violations(Demo, "KafkaDemos.Producers", ["KafkaDemos.Core"]));
         // The same with the root room below Cli: CliHost builds on Cli.
         Assert.Contains("KafkaDemos.CliHost", Violations(Demo, "KafkaDemos", ["KafkaDemos.Cli"]));
     }
