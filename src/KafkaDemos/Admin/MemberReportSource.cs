@@ -159,7 +159,7 @@ public sealed class MemberReportSource : IGroupSource
         var members = _members.Values
             .Where(m => m.Change != "left")
             .OrderBy(m => m.ClientId, StringComparer.Ordinal).ThenBy(m => m.MemberId, StringComparer.Ordinal)
-            .Select(m => new WatchedMember(m.MemberId, m.ClientId, m.Partitions.Select(p => p.Name).ToList(), m.Consumed,
+            .Select(m => new WatchedMember(m.MemberId, m.ClientId, m.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList(), m.Consumed,
                 Math.Round((now - m.Time).TotalSeconds, 1), now - m.Time >= StaleAfter))
             .ToList();
         var positions = live.SelectMany(m => m.Partitions).Where(p => p.Position is not null)

@@ -179,7 +179,7 @@ public static class RebalanceLab
         private string _topic = "";
         private string _group = "";
         private ConsumerConfig _consumerConfig = new();
-        private IReadOnlyList<string> _partitionNames = [];
+        private IReadOnlyList<TopicPartition> _partitions = [];
         private long _commitFailures;
 
         public string Protocol => _consumerProtocol ? GroupProtocolSettings.Consumer : GroupProtocolSettings.Classic;
@@ -205,7 +205,7 @@ public static class RebalanceLab
             var clock = Stopwatch.StartNew();
             _topic = await broker.CreateTopicAsync(config, "lab.rebalance", partitionCount);
             _group = "lab-rebalance-" + Guid.NewGuid().ToString("N")[..8];
-            _partitionNames = Enumerable.Range(0, partitionCount).Select(p => $"{_topic}-{p}").ToList();
+            _partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartition(_topic, p)).ToList();
             _consumerConfig = _consumerProtocol ? ConsumerProtocolConfig(config) : LabGroupTiming.Apply(new ConsumerConfig(broker.ConsumerConfig(config))
             {
                 GroupId = _group,
@@ -227,7 +227,7 @@ public static class RebalanceLab
                 // The members are `demo consume` processes that report their assignments, so `demo groups watch`
                 // can show the group; the lab runs one too and checks at every step that it shows what the members printed.
                 ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
-                _watch = new LabGroupWatch(DemoExecutable.StartInfo(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]));
+                _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]);
             }
 
             // A slow producer, so the members have records to read while partitions move.
@@ -422,11 +422,10 @@ public static class RebalanceLab
             return _live.All(m => _board.AssignedSince(m.Name, _cooperative ? 0 : before));
         }
 
-        private Dictionary<string, List<string>> Owners() =>
-            _partitionNames.ToDictionary(p => p, p => _live.Where(m => _board.Partitions(m.Name).Contains(p)).Select(m => m.Name).ToList());
+        private Dictionary<TopicPartition, List<string>> Owners() =>
+            _partitions.ToDictionary(p => p, p => _live.Where(m => _board.Partitions(m.Name).Contains(p)).Select(m => m.Name).ToList());
 
-        private static List<int> Sorted(IEnumerable<string> partitions) =>
-            partitions.Select(p => int.Parse(p[(p.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        private static List<int> Sorted(IEnumerable<TopicPartition> partitions) => partitions.Select(p => p.Partition.Value).Order().ToList();
 
         private void Check(string what, bool passed, string detail = "")
         {
