@@ -16,6 +16,8 @@ public sealed class DemoChild : IAsyncDisposable
     private readonly Process _process;
     private readonly Action<DemoEvent>? _onEvent;
     private readonly Action<string>? _onUnreadable;
+    private readonly Action<string>? _onStdout;
+    private readonly Action<string>? _onStderr;
     private readonly Queue<string> _stderr = new();
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,10 +27,15 @@ public sealed class DemoChild : IAsyncDisposable
     /// <param name="onEvent">Called for each event line, in order, on the reading thread.</param>
     /// <param name="onUnreadable">Called for a JSON line that does not fit its event type (with why).</param>
     /// <param name="stdin">Written to standard input, which is then closed; null closes it at once.</param>
-    public DemoChild(ProcessStartInfo start, Action<DemoEvent>? onEvent, Action<string>? onUnreadable = null, string? stdin = null)
+    /// <param name="onStdout">Every stdout line as written (text mode, or a test of the wire form).</param>
+    /// <param name="onStderr">Every stderr line as written.</param>
+    public DemoChild(ProcessStartInfo start, Action<DemoEvent>? onEvent, Action<string>? onUnreadable = null, byte[]? stdin = null,
+        Action<string>? onStdout = null, Action<string>? onStderr = null)
     {
         _onEvent = onEvent;
         _onUnreadable = onUnreadable;
+        _onStdout = onStdout;
+        _onStderr = onStderr;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnStdout(e.Data);
         _process.ErrorDataReceived += (_, e) => OnStderr(e.Data);
@@ -37,7 +44,7 @@ public sealed class DemoChild : IAsyncDisposable
         _process.BeginErrorReadLine();
         if (start.RedirectStandardInput)
         {
-            if (stdin is not null) _process.StandardInput.Write(stdin);
+            if (stdin is not null) _process.StandardInput.BaseStream.Write(stdin);
             _process.StandardInput.Close();
         }
         Exited = Task.WhenAll(_process.WaitForExitAsync(), _stdoutDone.Task, _stderrDone.Task);
@@ -95,6 +102,22 @@ public sealed class DemoChild : IAsyncDisposable
         return false;
     }
 
+    /// <summary>SIGINT, exactly as Ctrl+C in a terminal sends it (Unix only; false where there is no such signal).</summary>
+    public bool Interrupt()
+    {
+        if (OperatingSystem.IsWindows() || Exited.IsCompleted) return false;
+        PosixSignals.Kill(_process.Id, PosixSignals.SigInt);
+        return true;
+    }
+
+    /// <summary>SIGTERM without waiting: a test or lab that awaits the exit itself.</summary>
+    public bool Terminate()
+    {
+        if (OperatingSystem.IsWindows() || Exited.IsCompleted) return false;
+        PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
+        return true;
+    }
+
     /// <summary>kill -9: no clean stop (a lab's crash, or the end of a stop that took too long).</summary>
     public void Kill()
     {
@@ -131,7 +154,8 @@ public sealed class DemoChild : IAsyncDisposable
             _stdoutDone.TrySetResult();
             return;
         }
-        if (!line.StartsWith('{')) return;
+        _onStdout?.Invoke(line);
+        if (!line.StartsWith('{') || (_onEvent is null && _onUnreadable is null)) return;
         if (EventJson.TryParse(line, out var e, out string? error)) _onEvent?.Invoke(e!);
         else _onUnreadable?.Invoke($"{error}: {line}");
     }
@@ -143,6 +167,7 @@ public sealed class DemoChild : IAsyncDisposable
             _stderrDone.TrySetResult();
             return;
         }
+        _onStderr?.Invoke(line);
         if (string.IsNullOrWhiteSpace(line)) return;
         lock (_stderr)
         {

@@ -19,7 +19,13 @@ public sealed class LabGroupWatch : IAsyncDisposable
     private (DateTime Time, Dictionary<TopicPartition, string?> Owners)? _latest;
 
     /// <param name="args">`groups watch GROUP -o json ...`.</param>
-    public LabGroupWatch(IEnumerable<string> args) => _child = DemoChild.Start(args, OnEvent);
+    public LabGroupWatch(IEnumerable<string> args)
+        : this(DemoExecutable.StartInfo(args))
+    {
+    }
+
+    /// <summary>A watch from an explicit command line: tests start the built executable this way.</summary>
+    internal LabGroupWatch(ProcessStartInfo start) => _child = new DemoChild(start, OnEvent);
 
     /// <summary>
     /// Waits, up to <paramref name="timeout"/>, for a refresh made after this call whose owners are
