@@ -90,6 +90,19 @@ public sealed class EventJsonTests
     [InlineData("topic-x")]
     public void A_name_that_is_no_partition_is_refused(string text) => Assert.Null(TopicPartitionJsonConverter.Parse(text));
 
+    [Theory]
+    [MemberData(nameof(RegisteredNames))]
+    public void Every_registered_event_is_documented(string name) => Assert.True(Documents(EventsPage(), name), $"docs/events.md has no row for `{name}`");
+
+    /// <summary>The control: the same look-up finds no row for a name the page does not have.</summary>
+    [Fact]
+    public void A_name_missing_from_the_page_is_detected() => Assert.False(Documents(EventsPage(), "no_such_event"));
+
+    private static bool Documents(string page, string name) => page.Contains($"| `{name}` |", StringComparison.Ordinal);
+
+    private static string EventsPage() =>
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(ReadmeCommandTests.ReadmePath())!, "docs", "events.md"));
+
     private static string Name(Type type) => EventJson.Registry.Single(r => r.Value == type).Key;
 
     private static string Write(DemoEvent e)
