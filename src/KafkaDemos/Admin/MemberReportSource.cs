@@ -100,7 +100,7 @@ public sealed class MemberReportSource : IGroupSource
 
     /// <summary>True when the partitions of every topic the live members subscribe to are known.</summary>
     private bool Complete(DateTime now) =>
-        Live(now).SelectMany(m => m.Topics).Distinct().All(t => _partitions.Any(p => p.StartsWith(t + "-", StringComparison.Ordinal) && IsPartitionOf(p, t)));
+        Live(now).SelectMany(m => m.Topics).Distinct().All(t => _partitions.Any(p => IsPartitionOf(p, t)));
 
     private bool CaughtUp()
     {
@@ -141,11 +141,10 @@ public sealed class MemberReportSource : IGroupSource
 
     /// <summary>Every partition of the subscribed topics, plus any a member claims (a topic the metadata did not list yet).</summary>
     private IEnumerable<string> WatchedPartitions(List<MemberStatusReport> live) =>
-        _partitions.Where(p => live.Any(m => m.Topics.Any(t => p.StartsWith(t + "-", StringComparison.Ordinal) && IsPartitionOf(p, t))))
+        _partitions.Where(p => live.Any(m => m.Topics.Any(t => IsPartitionOf(p, t))))
             .Union(live.SelectMany(m => m.Partitions.Select(p => p.Name)));
 
-    private static bool IsPartitionOf(string partition, string topic) =>
-        int.TryParse(partition.AsSpan(topic.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+    private static bool IsPartitionOf(string partition, string topic) => TopicPartitionJsonConverter.Parse(partition)?.Topic == topic;
 
     private GroupPicture Picture(DateTime now)
     {
