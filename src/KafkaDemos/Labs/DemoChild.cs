@@ -36,6 +36,7 @@ public sealed class DemoChild : IAsyncDisposable
         _onUnreadable = onUnreadable;
         _onStdout = onStdout;
         _onStderr = onStderr;
+        if (onEvent is not null) EventJson.Prepare();
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnStdout(e.Data);
         _process.ErrorDataReceived += (_, e) => OnStderr(e.Data);

@@ -104,7 +104,7 @@ public sealed class ChildProcessMember : IGroupMember
 
     public async Task StopAsync()
     {
-        if (!await _child.StopAsync(StopTimeout) && !_child.ExitedCleanly && _child.Killed)
+        if (!await _child.StopAsync(StopTimeout))
             _sink.Emit(new ErrorEvent($"{Name} (pid {_child.ProcessId}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
     }
 
