@@ -356,7 +356,7 @@ public static class RebalanceLab
             if (_live.Count > 0)
             {
                 Check("every partition has exactly one owner", oneOwner,
-                    string.Join(", ", owners.Where(o => o.Value.Count != 1).Select(o => $"{o.Key}: {(o.Value.Count == 0 ? "no owner" : string.Join(" and ", o.Value))}")));
+                    string.Join(", ", owners.Where(o => o.Value.Count != 1).Select(o => $"{TopicPartitionJsonConverter.Format(o.Key)}: {(o.Value.Count == 0 ? "no owner" : string.Join(" and ", o.Value))}")));
                 if (_live.Count > partitionCount)
                     Check($"{_live.Count - partitionCount} member(s) beyond {partitionCount} partitions idle, given []", idle.Count == _live.Count - partitionCount, string.Join(", ", idle));
             }
