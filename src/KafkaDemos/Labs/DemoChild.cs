@@ -92,11 +92,8 @@ public sealed class DemoChild : IAsyncDisposable
     /// </summary>
     public async Task<bool> StopAsync(TimeSpan bound)
     {
-        if (!Exited.IsCompleted)
-        {
-            if (OperatingSystem.IsWindows()) Kill();
-            else if (!_process.HasExited) PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
-        }
+        if (OperatingSystem.IsWindows() && !_process.HasExited) Kill();
+        else Terminate();
         if (await WaitForExitAsync(bound)) return !_killed;
         Kill();
         await WaitForExitAsync(bound);
@@ -106,7 +103,7 @@ public sealed class DemoChild : IAsyncDisposable
     /// <summary>SIGINT, exactly as Ctrl+C in a terminal sends it (Unix only; false where there is no such signal).</summary>
     public bool Interrupt()
     {
-        if (OperatingSystem.IsWindows() || Exited.IsCompleted) return false;
+        if (OperatingSystem.IsWindows() || _process.HasExited) return false;
         PosixSignals.Kill(_process.Id, PosixSignals.SigInt);
         return true;
     }
@@ -114,7 +111,7 @@ public sealed class DemoChild : IAsyncDisposable
     /// <summary>SIGTERM without waiting: a test or lab that awaits the exit itself.</summary>
     public bool Terminate()
     {
-        if (OperatingSystem.IsWindows() || Exited.IsCompleted) return false;
+        if (OperatingSystem.IsWindows() || _process.HasExited) return false;
         PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
         return true;
     }
