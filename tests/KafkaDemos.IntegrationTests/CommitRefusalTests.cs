@@ -69,7 +69,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
         Assert.True(outcome.CommitsRefusedWhileRebalancing >= 1, $"{outcome}");
         Assert.Equal(0, outcome.CommitFailures);
         Assert.True(outcome.Succeeded, string.Join("\n", sink.Events.Select(e => e.ToText())));
-        Assert.Equal(1L * outcome.CommitsRefusedWhileRebalancing, (long)outcome.ToSummary().Extension["commits_refused_while_rebalancing"]!);
+        Assert.Equal(1L * outcome.CommitsRefusedWhileRebalancing, (long)outcome.ToSummary().Extension!["commits_refused_while_rebalancing"]!);
         // Nothing lost: the shutdown commit, after the rebalance, recorded everything processed.
         Assert.Equal(Records, committed);
     }

@@ -59,7 +59,7 @@ public sealed class GroupApiSource(AdminClientConfig config, string group, Repor
         var members = description.Members
             .OrderBy(m => m.ClientId, StringComparer.Ordinal).ThenBy(m => m.ConsumerId, StringComparer.Ordinal)
             .Select(m => new WatchedMember(m.ConsumerId, m.ClientId,
-                (m.Assignment?.TopicPartitions ?? []).Select(tp => $"{tp.Topic}-{tp.Partition.Value}").ToList(), null, null, false))
+                ConsumerEvent.Sorted(m.Assignment?.TopicPartitions ?? []), null, null, false))
             .ToList();
         string protocol = description.GroupType switch
         {

@@ -40,7 +40,7 @@ public static class GroupWatchView
             members.AddRow(
                 Markup.Escape(m.MemberId.Length == 0 ? "(joining)" : RebalanceEvent.Short(m.MemberId)),
                 Markup.Escape(m.ClientId),
-                Markup.Escape("[" + string.Join(", ", m.Partitions.Select(p => p[(p.LastIndexOf('-') + 1)..])) + "]"),
+                Markup.Escape("[" + string.Join(", ", m.Partitions.Select(p => p.Partition.Value)) + "]"),
                 Number(m.Consumed),
                 m.LastReportS is double s ? (m.Stale ? $"[red]{s:0.0} s ago: stale[/]" : $"{s:0.0} s ago") : "-");
         }

@@ -100,7 +100,7 @@ public sealed class MemberReportSource : IGroupSource
 
     /// <summary>True when the partitions of every topic the live members subscribe to are known.</summary>
     private bool Complete(DateTime now) =>
-        Live(now).SelectMany(m => m.Topics).Distinct().All(t => _partitions.Any(p => p.StartsWith(t + "-", StringComparison.Ordinal) && IsPartitionOf(p, t)));
+        Live(now).SelectMany(m => m.Topics).Distinct().All(t => _partitions.Any(p => IsPartitionOf(p, t)));
 
     private bool CaughtUp()
     {
@@ -141,11 +141,10 @@ public sealed class MemberReportSource : IGroupSource
 
     /// <summary>Every partition of the subscribed topics, plus any a member claims (a topic the metadata did not list yet).</summary>
     private IEnumerable<string> WatchedPartitions(List<MemberStatusReport> live) =>
-        _partitions.Where(p => live.Any(m => m.Topics.Any(t => p.StartsWith(t + "-", StringComparison.Ordinal) && IsPartitionOf(p, t))))
+        _partitions.Where(p => live.Any(m => m.Topics.Any(t => IsPartitionOf(p, t))))
             .Union(live.SelectMany(m => m.Partitions.Select(p => p.Name)));
 
-    private static bool IsPartitionOf(string partition, string topic) =>
-        int.TryParse(partition.AsSpan(topic.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+    private static bool IsPartitionOf(string partition, string topic) => TopicPartitionJsonConverter.Parse(partition)?.Topic == topic;
 
     private GroupPicture Picture(DateTime now)
     {
@@ -159,7 +158,7 @@ public sealed class MemberReportSource : IGroupSource
         var members = _members.Values
             .Where(m => m.Change != "left")
             .OrderBy(m => m.ClientId, StringComparer.Ordinal).ThenBy(m => m.MemberId, StringComparer.Ordinal)
-            .Select(m => new WatchedMember(m.MemberId, m.ClientId, m.Partitions.Select(p => p.Name).ToList(), m.Consumed,
+            .Select(m => new WatchedMember(m.MemberId, m.ClientId, m.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList(), m.Consumed,
                 Math.Round((now - m.Time).TotalSeconds, 1), now - m.Time >= StaleAfter))
             .ToList();
         var positions = live.SelectMany(m => m.Partitions).Where(p => p.Position is not null)

@@ -86,9 +86,6 @@ public static class WatchConsumer
         return result;
     }
 
-    public static TopicPartition Parse(string partition)
-    {
-        int dash = partition.LastIndexOf('-');
-        return new TopicPartition(partition[..dash], int.Parse(partition[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public static TopicPartition Parse(string partition) =>
+        TopicPartitionJsonConverter.Parse(partition) ?? throw new FormatException($"\"{partition}\" is not a partition (\"topic-N\")");
 }

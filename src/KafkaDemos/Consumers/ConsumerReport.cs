@@ -224,7 +224,7 @@ public sealed partial class ConsumerReport
             _assignment.UnionWith(list);
             foreach (var p in list) _processed.Remove(p);
         }
-        Emit(new AssignedEvent(ConsumerEvent.Names(list)));
+        Emit(new AssignedEvent(ConsumerEvent.Sorted(list)));
         _status?.Assigned(list);
     }
 
@@ -246,10 +246,10 @@ public sealed partial class ConsumerReport
         _status?.Lost(list);
     }
 
-    private List<TopicPartition> LetGo(IEnumerable<TopicPartitionOffset> partitions, Func<IReadOnlyList<string>, ConsumerEvent> line)
+    private List<TopicPartition> LetGo(IEnumerable<TopicPartitionOffset> partitions, Func<IReadOnlyList<TopicPartition>, ConsumerEvent> line)
     {
         var list = partitions.Select(p => p.TopicPartition).ToList();
-        Emit(line(ConsumerEvent.Names(list)));
+        Emit(line(ConsumerEvent.Sorted(list)));
         lock (_lock)
         {
             _assignment.ExceptWith(list);
@@ -283,7 +283,7 @@ public sealed partial class ConsumerReport
                 _commitFailures,
                 _refusedWhileRebalancing,
                 _committed.ToDictionary(c => $"{c.Key.Topic}-{c.Key.Partition.Value}", c => c.Value),
-                ConsumerEvent.Names(_assignment),
+                ConsumerEvent.Sorted(_assignment).Select(TopicPartitionJsonConverter.Format).ToList(),
                 _elapsed ?? _clock.Elapsed,
                 _crashed,
                 _abandoned);

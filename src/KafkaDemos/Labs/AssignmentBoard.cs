@@ -1,3 +1,5 @@
+using Confluent.Kafka;
+using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
@@ -10,7 +12,7 @@ namespace KafkaDemos.Labs;
 public sealed class AssignmentBoard
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, HashSet<string>> _owned = [];
+    private readonly Dictionary<string, HashSet<TopicPartition>> _owned = [];
     private readonly Dictionary<string, long> _lastAssigned = [];
     private long _sequence;
 
@@ -36,7 +38,7 @@ public sealed class AssignmentBoard
     /// The one replay of ownership: applies an assigned, revoked or lost event to the set of
     /// partitions a member owns; false (and nothing changed) for any other event.
     /// </summary>
-    public static bool Apply(ISet<string> owned, ConsumerEvent e)
+    public static bool Apply(ISet<TopicPartition> owned, ConsumerEvent e)
     {
         switch (e)
         {
@@ -54,7 +56,7 @@ public sealed class AssignmentBoard
         }
     }
 
-    public IReadOnlySet<string> Partitions(string member)
+    public IReadOnlySet<TopicPartition> Partitions(string member)
     {
         lock (_lock) return Owned(member).ToHashSet();
     }
@@ -65,7 +67,7 @@ public sealed class AssignmentBoard
         lock (_lock) return _lastAssigned.TryGetValue(member, out long last) && last > sequence;
     }
 
-    private HashSet<string> Owned(string member)
+    private HashSet<TopicPartition> Owned(string member)
     {
         if (!_owned.TryGetValue(member, out var owned)) _owned[member] = owned = [];
         return owned;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
@@ -56,19 +55,16 @@ public sealed class InProcessMember : IGroupMember
 }
 
 /// <summary>
-/// A consumer running as a child process: this same executable's `demo consume -o json`. Its JSON
-/// lines are turned back into events under the member's name; SIGTERM stops it cleanly, like Ctrl+C.
+/// A consumer running as a child process: this same executable's `demo consume -o json`. Its
+/// events come back under the member's name; SIGTERM stops it cleanly, like Ctrl+C.
 /// </summary>
 public sealed class ChildProcessMember : IGroupMember
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly Process _process;
+    private readonly DemoChild _child;
     private readonly Reporter _sink;
-    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastMessages = new();
-    private readonly Queue<string> _stderr = new();
-    private bool _killed;
 
     public ChildProcessMember(string name, IEnumerable<string> consumeArgs, Reporter sink)
         : this(name, DemoExecutable.StartInfo(consumeArgs), sink)
@@ -80,112 +76,60 @@ public sealed class ChildProcessMember : IGroupMember
     {
         Name = name;
         _sink = sink;
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(_stderr, e.Data, StderrLines);
-        _process.Exited += (_, _) => _exited.TrySetResult();
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _child = new DemoChild(start, OnEvent);
     }
 
     public string Name { get; }
 
-    public Task Completion => _exited.Task;
-
-    /// <summary>Lines of the child's stderr kept to say why it failed.</summary>
-    private const int StderrLines = 10;
+    public Task Completion => _child.Exited;
 
     /// <summary>Left within its bound, not killed, exit code 0. Exit 1 means something was lost or could not be done.</summary>
-    public bool StoppedCleanly => _exited.Task.IsCompleted && IsCleanExit(_process.ExitCode, _killed);
+    public bool StoppedCleanly => _child.ExitedCleanly;
 
-    public static bool IsCleanExit(int exitCode, bool killed) => !killed && exitCode == ExitCodes.Success;
-
-    public int? ExitCode => _exited.Task.IsCompleted ? _process.ExitCode : null;
+    public int? ExitCode => _child.ExitCode;
 
     /// <summary>The child's last status messages and stderr lines, to say why it did not stop cleanly.</summary>
     public string LastMessages
     {
         get
         {
-            string messages, stderr;
+            string messages, stderr = _child.LastStderr;
             lock (_lastMessages) messages = string.Join(" | ", _lastMessages);
-            lock (_stderr) stderr = string.Join(" | ", _stderr);
             return stderr.Length == 0 ? messages : messages.Length == 0 ? $"stderr: {stderr}" : $"{messages} | stderr: {stderr}";
         }
     }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _child.ProcessId;
 
     public async Task StopAsync()
     {
-        if (!_process.HasExited) PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
-        if (await Task.WhenAny(_exited.Task, Task.Delay(StopTimeout)) != _exited.Task)
-        {
-            _killed = true;
-            _sink.Emit(new ErrorEvent($"{Name} (pid {_process.Id}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
-            _process.Kill(entireProcessTree: true);
-            await _exited.Task.WaitAsync(StopTimeout);
-        }
-        // Its last lines may still be in the pipe: read them before the member counts as gone.
-        await _process.WaitForExitAsync().WaitAsync(StopTimeout);
+        if (!await _child.StopAsync(StopTimeout))
+            _sink.Emit(new ErrorEvent($"{Name} (pid {_child.ProcessId}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
     }
 
-    private static void Keep(Queue<string> lines, string? line, int most)
+    /// <summary>The child's event as the in-process consumer would have emitted it, under this member's name.</summary>
+    private void OnEvent(DemoEvent e)
     {
-        if (string.IsNullOrWhiteSpace(line)) return;
-        lock (lines)
+        string? message = e switch { InfoEvent i => i.Message, WarningEvent w => w.Message, ErrorEvent x => x.Message, _ => null };
+        if (message is not null)
+            lock (_lastMessages)
+            {
+                _lastMessages.Enqueue(message);
+                if (_lastMessages.Count > 3) _lastMessages.Dequeue();
+            }
+        DemoEvent? member = e switch
         {
-            lines.Enqueue(line);
-            if (lines.Count > most) lines.Dequeue();
-        }
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null || !line.StartsWith('{')) return;
-        JsonElement json;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            json = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-        if (json.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-            Keep(_lastMessages, message.GetString(), 3);
-        var e = ToEvent(json);
-        if (e is not null) _sink.Emit(e);
-    }
-
-    /// <summary>The child's JSON line as the event the in-process consumer would have emitted, under this member's name.</summary>
-    private DemoEvent? ToEvent(JsonElement json)
-    {
-        string name = json.TryGetProperty("event", out var n) ? n.GetString() ?? "" : "";
-        IReadOnlyList<string> Partitions() => json.TryGetProperty("partitions", out var p)
-            ? p.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
-            : [];
-        string Text(string field) => json.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
-        long Number(string field) => json.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : -1;
-        return name switch
-        {
-            "assigned" => new AssignedEvent(Partitions()) { Member = Name },
-            "revoked" => new RevokedEvent(Partitions()) { Member = Name },
-            "lost" => new LostEvent(Partitions()) { Member = Name },
-            "consumed" => new ConsumedEvent(Text("topic"), (int)Number("partition"), Number("offset"),
-                json.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null, Text("value"), null) { Member = Name },
-            "commit_failed" => new CommitFailedEvent(Text("how"), Text("error"), []) { Member = Name },
-            "error" => new ErrorEvent($"[{Name}] {Text("message")}", Text("code")),
+            AssignedEvent or RevokedEvent or LostEvent or ConsumedEvent or CommitFailedEvent => ((ConsumerEvent)e) with { Member = Name },
+            ErrorEvent x => new ErrorEvent($"[{Name}] {x.Message}", x.Code),
             _ => null,
         };
+        if (member is not null) _sink.Emit(member);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) await StopAsync();
-        _process.Dispose();
+        if (!_child.HasExited) await StopAsync();
+        await _child.DisposeAsync();
     }
 }
 

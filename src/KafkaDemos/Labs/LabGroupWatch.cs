@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
-using KafkaDemos.Native;
+using Confluent.Kafka;
+using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs;
 
@@ -13,28 +13,26 @@ public sealed class LabGroupWatch : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Process _process;
+    private readonly DemoChild _child;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _arrived = new(0);
-    private (DateTime Time, Dictionary<string, string?> Owners)? _latest;
+    private (DateTime Time, Dictionary<TopicPartition, string?> Owners)? _latest;
 
-    /// <param name="start">`demo groups watch GROUP -o json ...`, as <see cref="DemoExecutable.StartInfo"/> builds it, with stdout redirected.</param>
-    public LabGroupWatch(ProcessStartInfo start)
+    /// <param name="args">`groups watch GROUP -o json ...`.</param>
+    public LabGroupWatch(IEnumerable<string> args)
+        : this(DemoExecutable.StartInfo(args))
     {
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
+
+    /// <summary>A watch from an explicit command line: tests start the built executable this way.</summary>
+    internal LabGroupWatch(ProcessStartInfo start) => _child = new DemoChild(start, OnEvent);
 
     /// <summary>
     /// Waits, up to <paramref name="timeout"/>, for a refresh made after this call whose owners are
     /// exactly <paramref name="printed"/> (member -> the partitions it printed; a partition nobody printed
     /// must show no owner); returns what the last refresh showed when none matched.
     /// </summary>
-    public async Task<(bool Agrees, string Shown)> AgreesAsync(IReadOnlyDictionary<string, IReadOnlySet<string>> printed, TimeSpan timeout)
+    public async Task<(bool Agrees, string Shown)> AgreesAsync(IReadOnlyDictionary<string, IReadOnlySet<TopicPartition>> printed, TimeSpan timeout)
     {
         var expected = printed.SelectMany(m => m.Value.Select(p => (Partition: p, Member: m.Key))).ToDictionary(x => x.Partition, x => (string?)x.Member);
         var since = DateTime.UtcNow;
@@ -48,45 +46,28 @@ public sealed class LabGroupWatch : IAsyncDisposable
                 {
                     if (state.Owners.All(o => expected.GetValueOrDefault(o.Key) == o.Value) && expected.Keys.All(state.Owners.ContainsKey))
                         return (true, "");
-                    shown = string.Join(", ", state.Owners.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value ?? "no owner"}"));
+                    shown = string.Join(", ", ConsumerEvent.Sorted(state.Owners.Keys).Select(p => $"{TopicPartitionJsonConverter.Format(p)}: {state.Owners[p] ?? "no owner"}"));
                 }
             }
-            if (_process.HasExited) return (false, $"groups watch exited ({_process.ExitCode})");
+            if (_child.HasExited) return (false, $"groups watch exited ({_child.ExitCode}){(_child.LastStderr.Length > 0 ? ": " + _child.LastStderr : "")}");
             await _arrived.WaitAsync(TimeSpan.FromMilliseconds(250));
         }
         return (false, shown);
     }
 
-    private void OnLine(string? line)
+    private void OnEvent(DemoEvent e)
     {
-        if (line is null || !line.StartsWith('{')) return;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var e = document.RootElement;
-            if (!e.TryGetProperty("event", out var name) || name.GetString() != "group_state") return;
-            var owners = e.GetProperty("partitions").EnumerateArray().ToDictionary(
-                p => $"{p.GetProperty("topic").GetString()}-{p.GetProperty("partition").GetInt32()}",
-                p => p.GetProperty("client_id").GetString());
-            lock (_lock) _latest = (DateTime.UtcNow, owners);
-            _arrived.Release();
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            // Not a refresh this lab can read: the next one will do.
-        }
+        if (e is not GroupStateEvent state) return;
+        var owners = state.Partitions.ToDictionary(p => new TopicPartition(p.Topic, p.Partition), p => p.ClientId);
+        lock (_lock) _latest = (DateTime.UtcNow, owners);
+        _arrived.Release();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM stops it as Ctrl+C does: the watch leaves at once.
-            PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
-            var exited = _process.WaitForExitAsync();
-            if (await Task.WhenAny(exited, Task.Delay(StopTimeout)) != exited) _process.Kill(entireProcessTree: true);
-        }
-        _process.Dispose();
+        // SIGTERM stops it as Ctrl+C does: the watch leaves at once.
+        await _child.StopAsync(StopTimeout);
+        await _child.DisposeAsync();
         _arrived.Dispose();
     }
 }

@@ -35,7 +35,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     public void Assigned(IReadOnlyList<TopicPartition> partitions)
     {
         _assignment.UnionWith(partitions);
-        sink.Emit(new AssignedEvent(ConsumerEvent.Names(partitions)));
+        sink.Emit(new AssignedEvent(ConsumerEvent.Sorted(partitions)));
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
             ? new TopicPartitionOffset(p, next)
             : new TopicPartitionOffset(p, reset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning)).ToList();
         var known = start.Where(s => !s.Offset.IsSpecial).Select(PartitionOffset.From).ToList();
-        var unknown = ConsumerEvent.Names(start.Where(s => s.Offset.IsSpecial).Select(s => s.TopicPartition));
+        var unknown = ConsumerEvent.Sorted(start.Where(s => s.Offset.IsSpecial).Select(s => s.TopicPartition));
         sink.Emit(new ResumingEvent(target.Table, known, unknown, reset == AutoOffsetReset.Latest ? "end (auto.offset.reset=latest)" : "beginning (auto.offset.reset=earliest)"));
         return start;
     }
@@ -58,7 +58,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     private void Forget(IEnumerable<TopicPartition> partitions, bool lost)
     {
         var list = partitions.ToList();
-        sink.Emit(lost ? new LostEvent(ConsumerEvent.Names(list)) : new RevokedEvent(ConsumerEvent.Names(list)));
+        sink.Emit(lost ? new LostEvent(ConsumerEvent.Sorted(list)) : new RevokedEvent(ConsumerEvent.Sorted(list)));
         _assignment.ExceptWith(list);
         _atEnd.ExceptWith(list);
     }

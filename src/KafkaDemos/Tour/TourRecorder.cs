@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Confluent.Kafka;
+using KafkaDemos.Consumers;
 
 using KafkaDemos.Labs;
 using KafkaDemos.Core;
@@ -34,9 +36,9 @@ public sealed class TourRecorder : IObserver<DemoEvent>
         Of<ConsumedEvent>(member).Select(e => SequenceCheck.NumberOf(e.Value)).OfType<long>().ToList();
 
     /// <summary>What <paramref name="member"/> owns now, replaying its assigned, revoked and lost events.</summary>
-    public IReadOnlySet<string> Owned(string member)
+    public IReadOnlySet<TopicPartition> Owned(string member)
     {
-        var owned = new SortedSet<string>(StringComparer.Ordinal);
+        var owned = new HashSet<TopicPartition>();
         foreach (var e in Of<ConsumerEvent>(member)) AssignmentBoard.Apply(owned, e);
         return owned;
     }

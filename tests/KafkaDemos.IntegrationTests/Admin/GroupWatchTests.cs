@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KafkaDemos.Core;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests.Admin;
@@ -119,10 +120,10 @@ public sealed class GroupWatchTests(KafkaFixture kafka)
         run.AddMember();
         run.AddMember();
         await run.WaitForAgreementAsync();
-        var printed = run.Printed().ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value);
+        var printed = run.Printed().ToDictionary(p => p.Key, p => (IReadOnlySet<Confluent.Kafka.TopicPartition>)p.Value.Select(n => TopicPartitionJsonConverter.Parse(n)!).ToHashSet());
 
         var (agrees, _) = await labWatch.AgreesAsync(printed, TimeSpan.FromSeconds(30));
-        var swapped = new Dictionary<string, IReadOnlySet<string>> { ["member-1"] = printed["member-2"], ["member-2"] = printed["member-1"] };
+        var swapped = new Dictionary<string, IReadOnlySet<Confluent.Kafka.TopicPartition>> { ["member-1"] = printed["member-2"], ["member-2"] = printed["member-1"] };
         var (wrong, shown) = await labWatch.AgreesAsync(swapped, TimeSpan.FromSeconds(5));
 
         Assert.True(agrees);

@@ -41,9 +41,9 @@ public sealed class CollectingSink : IObserver<DemoEvent>
         Events.OfType<T>().Where(e => member is null || (e as ConsumerEvent)?.Member == member).ToList();
 
     /// <summary>What <paramref name="member"/> owns now, replaying its assigned/revoked/lost events.</summary>
-    public HashSet<string> Assignment(string member)
+    public HashSet<Confluent.Kafka.TopicPartition> Assignment(string member)
     {
-        var owned = new HashSet<string>();
+        var owned = new HashSet<Confluent.Kafka.TopicPartition>();
         foreach (var e in Events.OfType<ConsumerEvent>().Where(e => e.Member == member)) AssignmentBoard.Apply(owned, e);
         return owned;
     }

@@ -1,38 +1,32 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using KafkaDemos.Labs;
 
 namespace KafkaDemos.IntegrationTests.Infrastructure;
 
-/// <summary>The built `demo` executable run as a child process, the way a learner runs it.</summary>
+/// <summary>
+/// The built `demo` executable run as a child process, the way a learner runs it, through the
+/// project's one child-process class (<see cref="DemoChild"/>). Tests keep every line as written
+/// and each JSON line as a JsonElement: they assert the wire form of the contract itself.
+/// </summary>
 public sealed class DemoProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly DemoChild _child;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly List<JsonElement> _events = [];
     private readonly Lock _lock = new();
-    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _eventArrived = new(0);
 
-    private DemoProcess(Process process) => _process = process;
+    private DemoProcess(ProcessStartInfo start, byte[]? stdin) =>
+        _child = new DemoChild(start, onEvent: null, stdin: stdin, onStdout: OnStdout, onStderr: OnStderr);
 
     /// <summary>demo.dll sits next to the test assembly (project reference).</summary>
     public static string DemoDll => Path.Combine(AppContext.BaseDirectory, "demo.dll");
 
-    public static DemoProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
-    {
-        var info = StartInfo(args, environment, workingDirectory);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var demo = new DemoProcess(process);
-        process.OutputDataReceived += (_, e) => demo.OnStdout(e.Data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (demo._lock) demo._stderr.AppendLine(e.Data); };
-        process.Exited += (_, _) => demo._exited.TrySetResult();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return demo;
-    }
+    public static DemoProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, byte[]? stdin = null) =>
+        new(StartInfo(args, environment, workingDirectory), stdin);
 
     /// <summary>How to start `dotnet demo.dll ARGS` with redirected streams and only the test's own broker settings.</summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
@@ -56,30 +50,23 @@ public sealed class DemoProcess : IAsyncDisposable
     }
 
     /// <summary>Runs to completion within <paramref name="timeout"/> (killed and failed otherwise).</summary>
-    public static async Task<DemoResult> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null, string? workingDirectory = null)
-    {
-        await using var demo = Start(args, environment, workingDirectory);
-        if (stdin is not null) await demo._process.StandardInput.WriteAsync(stdin);
-        demo._process.StandardInput.Close();
-        var started = Stopwatch.StartNew();
-        await demo.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return demo.Result(started.Elapsed);
-    }
+    public static Task<DemoResult> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null, string? workingDirectory = null) =>
+        RunToEndAsync(Start(args, environment, workingDirectory, stdin is null ? null : new UTF8Encoding(false).GetBytes(stdin)), timeout);
 
     /// <summary>Like <see cref="RunAsync"/>, with standard input given as raw bytes (for input that is not valid text).</summary>
-    public static async Task<DemoResult> RunWithInputBytesAsync(IEnumerable<string> args, byte[] stdin, TimeSpan? timeout = null)
+    public static Task<DemoResult> RunWithInputBytesAsync(IEnumerable<string> args, byte[] stdin, TimeSpan? timeout = null) =>
+        RunToEndAsync(Start(args, stdin: stdin), timeout);
+
+    private static async Task<DemoResult> RunToEndAsync(DemoProcess started, TimeSpan? timeout)
     {
-        await using var demo = Start(args);
-        await demo._process.StandardInput.BaseStream.WriteAsync(stdin);
-        demo._process.StandardInput.Close();
-        var started = Stopwatch.StartNew();
+        await using var demo = started;
+        var clock = Stopwatch.StartNew();
         await demo.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return demo.Result(started.Elapsed);
+        return demo.Result(clock.Elapsed);
     }
 
-    private void OnStdout(string? line)
+    private void OnStdout(string line)
     {
-        if (line is null) return;
         lock (_lock)
         {
             _stdout.AppendLine(line);
@@ -90,6 +77,11 @@ public sealed class DemoProcess : IAsyncDisposable
             }
         }
         _eventArrived.Release();
+    }
+
+    private void OnStderr(string line)
+    {
+        lock (_lock) _stderr.AppendLine(line);
     }
 
     public IReadOnlyList<JsonElement> Events
@@ -109,8 +101,8 @@ public sealed class DemoProcess : IAsyncDisposable
         {
             var found = Events.FirstOrDefault(match);
             if (found.ValueKind != JsonValueKind.Undefined) return found;
-            if (_exited.Task.IsCompleted)
-                throw new InvalidOperationException($"demo exited ({_process.ExitCode}) before the awaited event.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            if (_child.HasExited)
+                throw new InvalidOperationException($"demo exited ({_child.ExitCode}) before the awaited event.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
             try { await _eventArrived.WaitAsync(TimeSpan.FromMilliseconds(200), cts.Token); }
             catch (OperationCanceledException)
             {
@@ -123,40 +115,28 @@ public sealed class DemoProcess : IAsyncDisposable
         WaitForEventAsync(e => e.TryGetProperty("event", out var n) && n.GetString() == name, timeout);
 
     /// <summary>Sends SIGTERM (what Ctrl+C does to the foreground demo: cancel and stop cleanly).</summary>
-    public void Terminate()
-    {
-        if (!_process.HasExited) _ = Signal(_process.Id, 15);
-    }
+    public void Terminate() => _child.Terminate();
 
     /// <summary>Sends SIGINT, exactly as Ctrl+C in a terminal does.</summary>
-    public void Interrupt()
-    {
-        if (!_process.HasExited) _ = Signal(_process.Id, 2);
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Signal(int pid, int signal);
+    public void Interrupt() => _child.Interrupt();
 
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task)
+        if (!await _child.WaitForExitAsync(timeout))
         {
-            _process.Kill(entireProcessTree: true);
+            _child.Kill();
             throw new TimeoutException($"demo did not exit within {timeout}.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
         }
-        _process.WaitForExit();
     }
 
-    public DemoResult Result(TimeSpan elapsed) => new(_process.ExitCode, Stdout, Stderr, Events, elapsed);
+    public DemoResult Result(TimeSpan elapsed) => new(_child.ExitCode ?? -1, Stdout, Stderr, Events, elapsed);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _exited.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        _process.Dispose();
+        // A test that is done with a demo has its answer: no clean stop to wait for.
+        if (!_child.HasExited) _child.Kill();
+        await _child.DisposeAsync();
+        _eventArrived.Dispose();
     }
 }
 

@@ -14,7 +14,7 @@ public sealed class GroupMemberTests
     [InlineData(3, false, false)]
     [InlineData(0, true, false)]
     public void Only_exit_code_0_without_a_kill_is_a_clean_stop(int exitCode, bool killed, bool clean) =>
-        Assert.Equal(clean, ChildProcessMember.IsCleanExit(exitCode, killed));
+        Assert.Equal(clean, DemoChild.IsCleanExit(exitCode, killed));
 
     [Fact]
     public async Task A_child_that_fails_is_not_clean_and_its_stderr_is_kept()

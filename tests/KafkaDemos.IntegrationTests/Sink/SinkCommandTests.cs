@@ -27,7 +27,7 @@ public sealed class SinkCommandTests(KafkaFixture kafka) : IDisposable
         Assert.True(json.ExitCode == 0, json.ToString());
         Assert.Equal([0L, 1L, 3L], json.OfEvent("row_added").Select(e => e.GetProperty("offset").GetInt64()));
         Assert.Equal([1L, 2L, 4L], json.OfEvent("row_added").Select(e => e.GetProperty("position").GetInt64()));
-        var skipped = json.OfEvent("skipped").Single();
+        var skipped = json.OfEvent("record_skipped").Single();
         Assert.Equal(2, skipped.GetProperty("offset").GetInt64());
         Assert.Equal("not json", skipped.GetProperty("value").GetString());
         Assert.Equal(3, json.Summary.GetProperty("rows_written").GetInt64());

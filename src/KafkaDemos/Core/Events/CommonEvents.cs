@@ -33,11 +33,28 @@ public sealed record ErrorEvent(string Message, [property: JsonIgnore(Condition 
 /// The closing figures of a command. Fields are flattened into the JSON line
 /// ({"event":"summary","of":"produce","sent":10,...}); text mode prints "name: value" pairs.
 /// </summary>
-public sealed record SummaryEvent(string Of, [property: JsonIgnore] IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("summary")
+public sealed record SummaryEvent(string Of, IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("summary")
 {
+    private readonly IReadOnlyList<KeyValuePair<string, object?>>? _fields = Fields;
+    private readonly Dictionary<string, object?>? _read;
 
+    [JsonIgnore]
+    public IReadOnlyList<KeyValuePair<string, object?>> Fields
+    {
+        get => _fields ?? [.. _read ?? []];
+        init => _fields = value;
+    }
+
+    /// <summary>
+    /// Written flattened. Read back (EventJson), the reader fills the dictionary it is handed after
+    /// setting it, so it is kept, not copied: its entries, in their order, are the fields.
+    /// </summary>
     [JsonExtensionData]
-    public Dictionary<string, object?> Extension => Fields.ToDictionary(f => f.Key, f => f.Value);
+    public Dictionary<string, object?>? Extension
+    {
+        get => _fields?.ToDictionary(f => f.Key, f => f.Value) ?? _read;
+        init => _read = value;
+    }
 
     public override string? ToText() => "Summary: " + string.Join(", ", Fields.Select(f => Describe(f.Key, f.Value)));
 

@@ -27,8 +27,11 @@ public abstract record ConsumerEvent : DemoEvent
     /// <summary>The course's partition list: "[ak03.fourpartition-0, ak03.fourpartition-1]".</summary>
     public static string List(IEnumerable<string> partitions) => "[" + string.Join(", ", partitions) + "]";
 
-    public static IReadOnlyList<string> Names(IEnumerable<TopicPartition> partitions) =>
-        partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).Select(p => $"{p.Topic}-{p.Partition.Value}").ToList();
+    public static string List(IEnumerable<TopicPartition> partitions) => List(partitions.Select(TopicPartitionJsonConverter.Format));
+
+    /// <summary>The partitions in the course's order: by topic, then by number.</summary>
+    public static IReadOnlyList<TopicPartition> Sorted(IEnumerable<TopicPartition> partitions) =>
+        partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).ToList();
 }
 
 /// <summary>One record, printed as the course does: "ak03.fourpartition-0-56 : (47 , msg_47)".</summary>
@@ -39,19 +42,19 @@ public sealed record ConsumedEvent(string Topic, int Partition, long Offset, str
 }
 
 /// <summary>The course's on_assign: "Setting newly assigned partitions: [...]".</summary>
-public sealed record AssignedEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("assigned")
+public sealed record AssignedEvent(IReadOnlyList<TopicPartition> Partitions) : ConsumerEvent("assigned")
 {
     public override string? ToText() => $"{Prefix}Setting newly assigned partitions: {List(Partitions)}";
 }
 
 /// <summary>The course's on_revoke: "Revoking previously assigned partitions: [...]".</summary>
-public sealed record RevokedEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("revoked")
+public sealed record RevokedEvent(IReadOnlyList<TopicPartition> Partitions) : ConsumerEvent("revoked")
 {
     public override string? ToText() => $"{Prefix}Revoking previously assigned partitions: {List(Partitions)}";
 }
 
 /// <summary>Ownership lost without a revoke (the member fell out of the group): nothing may be committed for these.</summary>
-public sealed record LostEvent(IReadOnlyList<string> Partitions) : ConsumerEvent("lost")
+public sealed record LostEvent(IReadOnlyList<TopicPartition> Partitions) : ConsumerEvent("lost")
 {
     public override string? ToText() => $"{Prefix}Lost previously assigned partitions: {List(Partitions)}";
 }

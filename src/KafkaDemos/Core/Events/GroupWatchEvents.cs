@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Confluent.Kafka;
 
 namespace KafkaDemos.Core;
 
@@ -7,7 +8,7 @@ namespace KafkaDemos.Core;
 public sealed record WatchedMember(
     string MemberId,
     string ClientId,
-    IReadOnlyList<string> Partitions,
+    IReadOnlyList<TopicPartition> Partitions,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Consumed,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LastReportS,
     bool Stale);

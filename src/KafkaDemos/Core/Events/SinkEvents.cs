@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 
 namespace KafkaDemos.Core;
 
@@ -18,9 +19,12 @@ public sealed record AlreadyStoredEvent(string Topic, int Partition, long Offset
     public override string? ToText() => $"{Topic}-{Partition}-{Offset} is already in {Table}: not written again";
 }
 
-/// <summary>A record that is not JSON: no row, shown with its value, counted in the summary.</summary>
+/// <summary>
+/// A record that is not JSON: no row, shown with its value, counted in the summary. Its name is
+/// "record_skipped" (it was "skipped", the consumer's SkippedEvent's name): one name, one shape.
+/// </summary>
 public sealed record RecordSkippedEvent(string Topic, int Partition, long Offset, string? Key, string? Value, string Reason)
-    : DemoEvent("skipped", isData: true)
+    : DemoEvent("record_skipped", isData: true)
 {
     public override string? ToText() => $"Skipped {Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"}): {Reason}";
 }
@@ -29,7 +33,7 @@ public sealed record RecordSkippedEvent(string Topic, int Partition, long Offset
 /// Where `--commit db` starts each newly assigned partition: the position stored with the rows, or,
 /// where none is stored yet, where auto.offset.reset says.
 /// </summary>
-public sealed record ResumingEvent(string Table, IReadOnlyList<PartitionOffset> Stored, IReadOnlyList<string> NoneStored, string Reset)
+public sealed record ResumingEvent(string Table, IReadOnlyList<PartitionOffset> Stored, IReadOnlyList<TopicPartition> NoneStored, string Reset)
     : DemoEvent("resuming")
 {
     public override string? ToText()

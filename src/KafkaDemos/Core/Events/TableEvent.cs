@@ -10,12 +10,18 @@ namespace KafkaDemos.Core;
 /// </summary>
 public sealed record TableEvent(string Title, [property: JsonIgnore] IReadOnlyList<string> Columns, [property: JsonIgnore] IReadOnlyList<IReadOnlyList<object?>> Body)
     : DemoEvent("table", isData: true)
-{
-
-
-    public IEnumerable<Dictionary<string, object?>> Rows =>
-        Body.Select(row => Columns.Select((c, i) => (Key: Key(c), Value: i < row.Count ? row[i] : null))
+{    public IEnumerable<Dictionary<string, object?>> Rows
+    {
+        get => Body.Select(row => Columns.Select((c, i) => (Key: Key(c), Value: i < row.Count ? row[i] : null))
             .ToDictionary(p => p.Key, p => p.Value));
+        // The reader's way back (EventJson): the rows' keys are the columns (in JSON form), their values the body.
+        init
+        {
+            var rows = value.ToList();
+            Columns = rows.Count == 0 ? [] : [.. rows[0].Keys];
+            Body = [.. rows.Select(r => (IReadOnlyList<object?>)[.. Columns.Select(c => r.GetValueOrDefault(c))])];
+        }
+    }
 
     public override string? ToText()
     {

@@ -11,7 +11,7 @@ public sealed class JsonOutput : IOutput
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new TopicPartitionJsonConverter() },
     };
 
     private readonly Stream _stream;

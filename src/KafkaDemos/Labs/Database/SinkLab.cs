@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Configuration;
@@ -139,7 +138,7 @@ public static class SinkLab
             foreach (string property in LabGroupTiming.Properties) args.AddRange(["-X", property]);
 
         // The first sink: once it owns the partitions the stream starts, and it is killed mid-run.
-        using var first = SinkChild.Start(args);
+        await using var first = SinkChild.Start(args);
         await first.WaitUntilAsync(() => first.Assigned, StepTimeout, "the first sink got its partitions");
         var producing = ProducerDemos.Modes["json"](broker.ProducerConfig(config),
             new ProduceOptions { Topic = topic, Count = settings.Count, Interval = ProduceInterval },
@@ -149,7 +148,7 @@ public static class SinkLab
             })), ctx.Cancellation);
         await first.WaitUntilAsync(() => first.Rows >= killAfter && (mode != AutoCommitSink.Name || first.RowSinceRecentCommit(CommitWindow) || first.Rows >= settings.Count),
             StepTimeout, $"the first sink wrote {killAfter} rows");
-        bool killedMidRun = first.Kill();
+        bool killedMidRun = await first.KillAsync();
         long rowsAtKill = TableCount.Read(file, topic, settings.Count).Rows;
         events.Add(new InfoEvent($"  [{mode} run {run}] sink 1 (pid {first.ProcessId}) killed with SIGKILL; the table had {rowsAtKill} rows"));
         checks.Add(new CheckEvent(Name, $"{mode} run {run}: the first sink was killed mid-run", killedMidRun && rowsAtKill < settings.Count,
@@ -159,7 +158,7 @@ public static class SinkLab
         if (!produced.Succeeded) throw new DemoException($"--commit {mode} run {run}: only {produced.Delivered} of {settings.Count} records were delivered", ExitCodes.Failed);
 
         // The second sink: same group, same table, reads to the end of every partition.
-        using var second = SinkChild.Start([.. args, "--exit-at-end"]);
+        await using var second = SinkChild.Start([.. args, "--exit-at-end"]);
         int? exit = await second.WaitForExitAsync(StepTimeout);
         checks.Add(new CheckEvent(Name, $"{mode} run {run}: a new sink took over and read to the end", exit == ExitCodes.Success,
             exit is int code ? $"exit {code}, {second.Rows} rows written{second.LastError}" : $"still running after {StepTimeout.TotalSeconds:0} s"));
@@ -195,131 +194,5 @@ public static class SinkLab
         ]));
         ctx.Info(ok ? "Every check held." : "Some checks failed: see the lines marked ✘ above.");
         return ok ? ExitCodes.Success : ExitCodes.Failed;
-    }
-
-    /// <summary>A `demo sink -o json` child process, watched through its JSON lines.</summary>
-    private sealed class SinkChild : IDisposable
-    {
-        private readonly Process _process;
-        private readonly Lock _lock = new();
-        private readonly SemaphoreSlim _changed = new(0);
-        private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan? _lastCommit;
-        private bool _rowSinceCommit;
-        private TimeSpan _rowAt;
-        private string _lastError = "";
-
-        private SinkChild(Process process) => _process = process;
-
-        public static SinkChild Start(IEnumerable<string> args)
-        {
-            var process = new Process { StartInfo = DemoExecutable.StartInfo(args), EnableRaisingEvents = true };
-            var child = new SinkChild(process);
-            process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-            process.ErrorDataReceived += (_, _) => { };
-            process.Exited += (_, _) =>
-            {
-                child._exited.TrySetResult();
-                child._changed.Release();
-            };
-            process.Start();
-            process.StandardInput.Close();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return child;
-        }
-
-        public int ProcessId => _process.Id;
-
-        public bool Assigned { get; private set; }
-
-        public int Rows { get; private set; }
-
-        public string LastError
-        {
-            get { lock (_lock) return _lastError.Length == 0 ? "" : $"; {_lastError}"; }
-        }
-
-        /// <summary>The last row came after the last background commit, and within <paramref name="window"/> of it.</summary>
-        public bool RowSinceRecentCommit(TimeSpan window)
-        {
-            lock (_lock) return _lastCommit is TimeSpan commit && _rowSinceCommit && _rowAt - commit < window;
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null || !line.StartsWith('{')) return;
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                lock (_lock)
-                {
-                    switch (root.GetProperty("event").GetString())
-                    {
-                        case "assigned" when root.GetProperty("partitions").GetArrayLength() > 0:
-                            Assigned = true;
-                            break;
-                        case "row_added":
-                            Rows++;
-                            _rowAt = _clock.Elapsed;
-                            _rowSinceCommit = _lastCommit is not null;
-                            break;
-                        case "committed":
-                            _lastCommit = _clock.Elapsed;
-                            _rowSinceCommit = false;
-                            break;
-                        case "error":
-                            _lastError = root.GetProperty("message").GetString() ?? "";
-                            break;
-                    }
-                }
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                return;
-            }
-            _changed.Release();
-        }
-
-        /// <summary>Waits until <paramref name="condition"/> holds, re-checked on every line the child prints.</summary>
-        public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                lock (_lock)
-                    if (condition()) return;
-                if (_exited.Task.IsCompleted) throw new DemoException($"waiting until {what}: the sink exited with {_process.ExitCode}{LastError}", ExitCodes.Failed);
-                var left = timeout - deadline.Elapsed;
-                if (left <= TimeSpan.Zero || !await _changed.WaitAsync(left))
-                    throw new DemoException($"waiting until {what}: not within {timeout.TotalSeconds:0} s", ExitCodes.Failed);
-            }
-        }
-
-        /// <summary>SIGKILL: the process ends at once, no commit, no Close(). False if it had already ended on its own.</summary>
-        public bool Kill()
-        {
-            bool running = !_process.HasExited;
-            if (running) _process.Kill();
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
-            return running;
-        }
-
-        public async Task<int?> WaitForExitAsync(TimeSpan timeout)
-        {
-            if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)) != _exited.Task) return null;
-            // Its last lines may still be in the pipe.
-            await _process.WaitForExitAsync();
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill();
-            _process.Dispose();
-            _changed.Dispose();
-        }
     }
 }

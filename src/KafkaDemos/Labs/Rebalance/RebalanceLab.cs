@@ -43,7 +43,7 @@ public static partial class RebalanceLab
         private string _topic = "";
         private string _group = "";
         private ConsumerConfig _consumerConfig = new();
-        private IReadOnlyList<string> _partitionNames = [];
+        private IReadOnlyList<TopicPartition> _partitions = [];
         private long _commitFailures;
 
         public string Protocol => _consumerProtocol ? GroupProtocolSettings.Consumer : GroupProtocolSettings.Classic;
@@ -69,7 +69,7 @@ public static partial class RebalanceLab
             var clock = Stopwatch.StartNew();
             _topic = await broker.CreateTopicAsync(config, "lab.rebalance", partitionCount);
             _group = "lab-rebalance-" + Guid.NewGuid().ToString("N")[..8];
-            _partitionNames = Enumerable.Range(0, partitionCount).Select(p => $"{_topic}-{p}").ToList();
+            _partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartition(_topic, p)).ToList();
             _consumerConfig = _consumerProtocol ? ConsumerProtocolConfig(config) : LabGroupTiming.Apply(new ConsumerConfig(broker.ConsumerConfig(config))
             {
                 GroupId = _group,
@@ -91,7 +91,7 @@ public static partial class RebalanceLab
                 // The members are `demo consume` processes that report their assignments, so `demo groups watch`
                 // can show the group; the lab runs one too and checks at every step that it shows what the members printed.
                 ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
-                _watch = new LabGroupWatch(DemoExecutable.StartInfo(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]));
+                _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]);
             }
 
             // A slow producer, so the members have records to read while partitions move.
@@ -220,7 +220,7 @@ public static partial class RebalanceLab
             if (_live.Count > 0)
             {
                 Check("every partition has exactly one owner", oneOwner,
-                    string.Join(", ", owners.Where(o => o.Value.Count != 1).Select(o => $"{o.Key}: {(o.Value.Count == 0 ? "no owner" : string.Join(" and ", o.Value))}")));
+                    string.Join(", ", owners.Where(o => o.Value.Count != 1).Select(o => $"{TopicPartitionJsonConverter.Format(o.Key)}: {(o.Value.Count == 0 ? "no owner" : string.Join(" and ", o.Value))}")));
                 if (_live.Count > partitionCount)
                     Check($"{_live.Count - partitionCount} member(s) beyond {partitionCount} partitions idle, given []", idle.Count == _live.Count - partitionCount, string.Join(", ", idle));
             }
@@ -244,8 +244,7 @@ public static partial class RebalanceLab
             ]));
         }
 
-        private static List<int> Sorted(IEnumerable<string> partitions) =>
-            partitions.Select(p => int.Parse(p[(p.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        private static List<int> Sorted(IEnumerable<TopicPartition> partitions) => partitions.Select(p => p.Partition.Value).Order().ToList();
 
         private void Check(string what, bool passed, string detail = "")
         {

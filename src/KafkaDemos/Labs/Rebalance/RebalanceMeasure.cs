@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Confluent.Kafka;
+using KafkaDemos.Consumers;
 using KafkaDemos.Core;
 
 namespace KafkaDemos.Labs.Rebalance;
@@ -12,7 +14,7 @@ public sealed class RebalanceMeasure
 {
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Dictionary<string, HashSet<string>> _owned = [];
+    private readonly Dictionary<string, HashSet<TopicPartition>> _owned = [];
     private readonly Dictionary<string, List<(TimeSpan At, int Owned)>> _history = [];
     private readonly HashSet<(string Topic, int Partition, long Offset)> _seen = [];
     private long _twice;

@@ -1,3 +1,5 @@
+using Confluent.Kafka;
+
 namespace KafkaDemos.Labs.Rebalance;
 
 public static partial class RebalanceLab
@@ -47,7 +49,7 @@ public static partial class RebalanceLab
             return _live.All(m => _board.AssignedSince(m.Name, _cooperative ? 0 : before));
         }
 
-        private Dictionary<string, List<string>> Owners() =>
-            _partitionNames.ToDictionary(p => p, p => _live.Where(m => _board.Partitions(m.Name).Contains(p)).Select(m => m.Name).ToList());
+        private Dictionary<TopicPartition, List<string>> Owners() =>
+            _partitions.ToDictionary(p => p, p => _live.Where(m => _board.Partitions(m.Name).Contains(p)).Select(m => m.Name).ToList());
     }
 }

@@ -1,12 +1,9 @@
-using System.Diagnostics;
-using System.Text.Json;
 using KafkaDemos.Core;
-using KafkaDemos.Native;
 
 namespace KafkaDemos.Labs.Soak;
 
 /// <summary>
-/// One run of a soak member: a `demo consume -o json` child process. Its JSON lines go into the
+/// One run of a soak member: a `demo consume -o json` child process. Its events go into the
 /// lab's history (assignments, processed records, commits) and, as the consumer's own events
 /// under the member's name, to the lab's output. The lab ends it with kill -9 or SIGTERM, and
 /// notes which, so the final check knows why its partitions moved.
@@ -15,11 +12,9 @@ public sealed class SoakMember : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly Process _process;
+    private readonly DemoChild _child;
     private readonly SoakHistory _history;
     private readonly Reporter _output;
-    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _outputDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private volatile bool _killed;
 
@@ -29,16 +24,10 @@ public sealed class SoakMember : IAsyncDisposable
         Id = id;
         _history = history;
         _output = output;
-        _process = new Process { StartInfo = DemoExecutable.StartInfo(consumeArgs), EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.Exited += (_, _) => _exited.TrySetResult();
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Finished = Task.WhenAll(_exited.Task, _outputDone.Task);
-        Label = $"{name} (pid {_process.Id})";
+        _child = DemoChild.Start(consumeArgs, Record, why => _output.Emit(new WarningEvent($"{Label} wrote a line the lab cannot read ({why})")));
+        Label = $"{name} (pid {_child.ProcessId})";
         history.Started(id, Label);
+        Finished = _child.Exited.ContinueWith(_ => Gone(), TaskScheduler.Default);
     }
 
     public string Name { get; }
@@ -48,29 +37,22 @@ public sealed class SoakMember : IAsyncDisposable
 
     public string Label { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _child.ProcessId;
 
     /// <summary>Completes when the process has exited and its last lines are read.</summary>
     public Task Finished { get; }
 
     /// <summary>The process ended without the lab asking.</summary>
-    public bool ExitedOnItsOwn => _exited.Task.IsCompleted && !_stopping && !_killed;
+    public bool ExitedOnItsOwn => _child.HasExited && !_stopping && !_killed;
 
-    public int? ExitCode => _exited.Task.IsCompleted ? _process.ExitCode : null;
+    public int? ExitCode => _child.ExitCode;
 
     /// <summary>kill -9: no commit, no Close(); the group notices after session.timeout.ms.</summary>
     public async Task KillAsync()
     {
         _killed = true;
         _history.Ended(Id, OwnershipEnd.Killed);
-        try
-        {
-            _process.Kill(entireProcessTree: false);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        _child.Kill();
         await Finished.WaitAsync(StopTimeout);
     }
 
@@ -78,104 +60,63 @@ public sealed class SoakMember : IAsyncDisposable
     public async Task StopAsync()
     {
         _stopping = true;
-        if (!_process.HasExited) PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
-        if (await Task.WhenAny(Finished, Task.Delay(StopTimeout)) != Finished)
+        if (await _child.StopAsync(StopTimeout))
         {
-            _output.Emit(new ErrorEvent($"{Label} did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
-            await KillAsync();
+            await Finished.WaitAsync(StopTimeout);
+            _history.Ended(Id, OwnershipEnd.Stopped);
             return;
         }
-        _history.Ended(Id, OwnershipEnd.Stopped);
+        _output.Emit(new ErrorEvent($"{Label} did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
+        await KillAsync();
     }
 
-    private void OnLine(string? line)
+    /// <summary>End of output: the process is gone. Whatever it still owned ends here.</summary>
+    private void Gone()
     {
-        if (line is null)
-        {
-            // End of output: the process is gone. Whatever it still owned ends here.
-            if (!_stopping && !_killed) _history.Ended(Id, OwnershipEnd.Exited);
-            _outputDone.TrySetResult();
-            return;
-        }
-        if (!line.StartsWith('{')) return;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            Record(document.RootElement);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
-        {
-            _output.Emit(new WarningEvent($"{Label} wrote a line the lab cannot read ({e.Message}): {line}"));
-        }
+        if (!_stopping && !_killed) _history.Ended(Id, OwnershipEnd.Exited);
     }
 
-    private void Record(JsonElement json)
+    private void Record(DemoEvent e)
     {
-        string name = json.GetProperty("event").GetString() ?? "";
-        switch (name)
+        switch (e)
         {
-            case "consumed":
-                int partition = json.GetProperty("partition").GetInt32();
-                long offset = json.GetProperty("offset").GetInt64();
-                string? value = json.GetProperty("value").GetString();
-                DateTime? produced = json.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String ? t.GetDateTime().ToUniversalTime() : null;
-                if (SequenceCheck.NumberOf(value) is long number) _history.Processed(Id, partition, offset, number, produced);
-                _output.Emit(new ConsumedEvent(json.GetProperty("topic").GetString() ?? "", partition, offset,
-                    json.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null, value, produced) { Member = Name });
+            case ConsumedEvent c:
+                var produced = c.Timestamp?.ToUniversalTime();
+                if (SequenceCheck.NumberOf(c.Value) is long number) _history.Processed(Id, c.Partition, c.Offset, number, produced);
+                _output.Emit(c with { Timestamp = produced, Member = Name });
                 break;
-            case "committed":
-                foreach (var o in json.GetProperty("offsets").EnumerateArray())
-                    _history.Committed(Id, o.GetProperty("partition").GetInt32(), o.GetProperty("offset").GetInt64());
+            case CommittedEvent committed:
+                foreach (var o in committed.Offsets) _history.Committed(Id, o.Partition, o.Offset);
                 break;
-            case "commit_failed":
-                var offsets = json.GetProperty("offsets").EnumerateArray().Select(o => o.GetProperty("partition").GetInt32()).ToList();
-                _history.CommitRefused(Id, offsets);
-                _output.Emit(new CommitFailedEvent(json.GetProperty("how").GetString() ?? "", json.GetProperty("error").GetString() ?? "", []) { Member = Name });
+            case CommitFailedEvent failed:
+                _history.CommitRefused(Id, failed.Offsets.Select(o => o.Partition).ToList());
+                _output.Emit(failed with { Offsets = [], Member = Name });
                 break;
-            case "assigned":
-                _history.Assigned(Id, Partitions(json));
-                _output.Emit(new AssignedEvent(PartitionNames(json)) { Member = Name });
+            case AssignedEvent a:
+                _history.Assigned(Id, a.Partitions.Select(p => p.Partition.Value));
+                _output.Emit(a with { Member = Name });
                 break;
-            case "revoked":
+            case RevokedEvent r:
                 // A revoke while stopping is the member's Close(): it committed first, per its strategy.
-                _history.Released(Id, Partitions(json), _stopping ? OwnershipEnd.Stopped : OwnershipEnd.Revoked);
-                _output.Emit(new RevokedEvent(PartitionNames(json)) { Member = Name });
+                _history.Released(Id, r.Partitions.Select(p => p.Partition.Value), _stopping ? OwnershipEnd.Stopped : OwnershipEnd.Revoked);
+                _output.Emit(r with { Member = Name });
                 break;
-            case "lost":
-                _history.Released(Id, Partitions(json), OwnershipEnd.Lost);
-                _output.Emit(new LostEvent(PartitionNames(json)) { Member = Name });
+            case LostEvent l:
+                _history.Released(Id, l.Partitions.Select(p => p.Partition.Value), OwnershipEnd.Lost);
+                _output.Emit(l with { Member = Name });
                 break;
-            case "error":
-                _output.Emit(new WarningEvent($"[{Name}] {json.GetProperty("message").GetString()}"));
+            case ErrorEvent x:
+                _output.Emit(new WarningEvent($"[{Name}] {x.Message}"));
                 break;
         }
     }
-
-    private static IReadOnlyList<string> PartitionNames(JsonElement json) =>
-        json.GetProperty("partitions").EnumerateArray().Select(p => p.GetString() ?? "").ToList();
-
-    /// <summary>"lab.soak.1a2b3c4d-3" is partition 3.</summary>
-    private static IEnumerable<int> Partitions(JsonElement json) =>
-        PartitionNames(json).Select(p => int.Parse(p[(p.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Working set of the process now, or null once it has exited.</summary>
-    public long? WorkingSet()
-    {
-        try
-        {
-            if (_process.HasExited) return null;
-            _process.Refresh();
-            return _process.WorkingSet64;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public long? WorkingSet() => _child.WorkingSet();
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) await StopAsync();
-        _process.Dispose();
+        if (!_child.HasExited) await StopAsync();
+        await _child.DisposeAsync();
     }
 }
