@@ -13,7 +13,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("specified", 1);
         string group = KafkaFixture.UniqueName("g-specified");
         await ConsumerKit.ProduceAsync(kafka, topic, 10, partitions: 1);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var outcome = await SpecifiedOffsetConsumer.RunAsync(ConsumerKit.Config(kafka, group),
             ConsumerKit.Options(topic) with { CommitEvery = 3, MaxMessages = 7 }, sink, CancellationToken.None);
@@ -31,7 +31,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("auto", 1);
         string group = KafkaFixture.UniqueName("g-auto");
         await ConsumerKit.ProduceAsync(kafka, topic, 6, partitions: 1);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         // auto.commit.interval.ms=200 (ConsumerKit) and 150 ms of work per record: several ticks while consuming.
         var outcome = await AutoCommitConsumer.RunAsync(ConsumerKit.Config(kafka, group),
@@ -73,12 +73,12 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
     /// during the first 0.5 s of each record's work. Returns the first commit that covers the record being
     /// processed (committed offset past it), or null when none did.
     /// </summary>
-    private async Task<((long Offset, long Committed)? Ahead, ConsumeOutcome Outcome, CollectingSink Sink, string Topic, string Group)> WatchCommitsDuringWorkAsync(CommitStrategy strategy, string name)
+    private async Task<((long Offset, long Committed)? Ahead, ConsumeOutcome Outcome, RecordedEvents Sink, string Topic, string Group)> WatchCommitsDuringWorkAsync(CommitStrategy strategy, string name)
     {
         string topic = await kafka.CreateTopicAsync(name, 1);
         string group = KafkaFixture.UniqueName("g-" + name);
         await ConsumerKit.ProduceAsync(kafka, topic, WatchedRecords, partitions: 1);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         var work = TimeSpan.FromMilliseconds(1500);
         var window = TimeSpan.FromMilliseconds(500);
         using var probe = new Confluent.Kafka.ConsumerBuilder<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore>(kafka.ConsumerConfig(group)).Build();
@@ -111,7 +111,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("crash", 1);
         string group = KafkaFixture.UniqueName("g-crash");
         await ConsumerKit.ProduceAsync(kafka, topic, 5, partitions: 1);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         using var crash = new CancellationTokenSource();
 
         // The rebalance strategy commits only when partitions are revoked; a crash revokes nothing.
@@ -126,7 +126,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
 
         // The next member waits for the group to expel the crashed one, then starts from the beginning:
         // with this strategy the duplicate bound after a crash is everything since the last revoke (here all 5).
-        var again = new CollectingSink();
+        var again = new RecordedEvents();
         await RebalanceCommitConsumer.RunAsync(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { ExitAtEnd = true }, again, CancellationToken.None);
         // When the crashed member is expelled only after this one joined, a second rebalance can
         // refuse this member's revoke-time commit (the embedded broker refuses commits mid-rebalance)

@@ -16,7 +16,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
     private const short OffsetCommitApiKey = 8;
     private const int Records = 5;
 
-    private static async Task<(ConsumeOutcome Outcome, CollectingSink Sink, long Committed)> ConsumeWithRefusedCommitsAsync(CommitStrategy strategy, params ErrorCode[] refusals)
+    private static async Task<(ConsumeOutcome Outcome, RecordedEvents Sink, long Committed)> ConsumeWithRefusedCommitsAsync(CommitStrategy strategy, params ErrorCode[] refusals)
     {
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 1, Port = 0 });
         broker.CreateTopic("refuse", 1);
@@ -31,7 +31,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
             SessionTimeoutMs = EmbeddedGroupTiming.SessionTimeoutMs,
             HeartbeatIntervalMs = EmbeddedGroupTiming.HeartbeatIntervalMs,
         };
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var outcome = await strategy(config, new ConsumeOptions { Topics = ["refuse"], ExitAtEnd = true, CommitEvery = 100 }, sink, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(60));

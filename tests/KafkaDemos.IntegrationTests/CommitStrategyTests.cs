@@ -19,7 +19,7 @@ public sealed class CommitStrategyTests(KafkaFixture kafka)
         await ConsumerKit.ProduceAsync(kafka, topic, total, partitions: 2);
         var run = ConsumeCommand.Strategies[strategy];
 
-        var sink1 = new CollectingSink();
+        var sink1 = new RecordedEvents();
         var outcome1 = await run(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { MaxMessages = first, CommitEvery = 2 }, sink1, CancellationToken.None);
         var firstRun = sink1.Of<ConsumedEvent>();
 
@@ -31,7 +31,7 @@ public sealed class CommitStrategyTests(KafkaFixture kafka)
         Assert.Equal(processedUpTo, committed);
         Assert.Equal(processedUpTo, outcome1.Committed);
 
-        var sink2 = new CollectingSink();
+        var sink2 = new RecordedEvents();
         var outcome2 = await run(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { ExitAtEnd = true, CommitEvery = 2 }, sink2, CancellationToken.None);
         var secondRun = sink2.Of<ConsumedEvent>();
 

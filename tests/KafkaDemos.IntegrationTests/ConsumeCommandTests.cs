@@ -68,7 +68,7 @@ public sealed class ConsumeCommandTests(KafkaFixture kafka)
         // A broker of its own: taking it down must not disturb the other tests.
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Brokers = 1, Port = 0 });
         broker.CreateTopic("gone", 1, 1);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         using var stop = new CancellationTokenSource();
         var config = new Confluent.Kafka.ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "g-gone", AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest };
 

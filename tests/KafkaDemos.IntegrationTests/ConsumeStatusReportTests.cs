@@ -113,7 +113,7 @@ public sealed class ConsumeStatusReportTests(KafkaFixture kafka)
     /// <summary>Runs the sync-commit consumer to the end of the topic with the choice's status topic, then reads that topic back.</summary>
     private async Task<List<MemberStatusReport>> RunAndReadReportsAsync(StatusReportChoice choice, string topic, string status, string group)
     {
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         var outcome = await SyncCommitConsumer.RunAsync(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { ExitAtEnd = true, StatusTopic = choice.Topic },
             sink, CancellationToken.None);
         Assert.True(outcome.Succeeded && outcome.Consumed == 4, string.Join("\n", sink.Events));

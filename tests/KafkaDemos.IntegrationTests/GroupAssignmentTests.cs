@@ -12,7 +12,7 @@ public sealed class GroupAssignmentTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("five", 4);
         string group = KafkaFixture.UniqueName("g-five");
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         using var stop = new CancellationTokenSource();
         string[] members = ["m1", "m2", "m3", "m4", "m5"];
 
@@ -41,7 +41,7 @@ public sealed class CooperativeRebalanceTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("coop", 4);
         string group = KafkaFixture.UniqueName("g-coop");
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         using var stop = new CancellationTokenSource();
         var config = () => ConsumerKit.Config(kafka, group, "cooperative-sticky");
 

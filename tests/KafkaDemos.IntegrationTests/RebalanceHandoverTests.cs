@@ -17,7 +17,7 @@ public sealed class RebalanceHandoverTests(KafkaFixture kafka)
             kafka.RequireRealKafka("OffsetCommit during an eager rebalance (the test double answers REBALANCE_IN_PROGRESS to the revoke-time commit)");
         string topic = await kafka.CreateTopicAsync("handover", 4);
         string group = KafkaFixture.UniqueName("g-handover");
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
         using var stopA = new CancellationTokenSource();
         using var stopB = new CancellationTokenSource();
         using var stopProducer = new CancellationTokenSource();

@@ -10,11 +10,11 @@ namespace KafkaDemos.Admin;
 /// offers. Asked once per refresh, so a rebalance is timed to the refresh it was first seen in.
 /// DescribeGroups does not carry the generation: the view shows it as unknown.
 /// </summary>
-public sealed class GroupApiSource(AdminClientConfig config, string group, Reporter sink) : IGroupSource
+public sealed class GroupApiSource(AdminClientConfig config, string group, Reporter reporter) : IGroupSource
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly IAdminClient _admin = new AdminClientBuilder(config).SetLogHandler(ClientLog.Handler<IAdminClient>(sink)).Build();
+    private readonly IAdminClient _admin = new AdminClientBuilder(config).SetLogHandler(ClientLog.Handler<IAdminClient>(reporter)).Build();
     private readonly RebalanceTimeline _timeline = new(group);
 
     public string Name => "group_api";

@@ -30,9 +30,9 @@ public static class GroupOffsets
     /// A consumer with the group's id that never subscribes reads them without joining the group
     /// (OffsetFetch), which every broker supports, the embedded one included.
     /// </summary>
-    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, Reporter sink)
+    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, Reporter reporter)
     {
-        using var consumer = GroupConsumer(baseConfig, group, sink);
+        using var consumer = GroupConsumer(baseConfig, group, reporter);
         var committed = consumer.Committed(partitions, Timeout).ToDictionary(p => p.TopicPartition, p => p.Offset);
         return partitions.Select(p =>
         {
@@ -49,9 +49,9 @@ public static class GroupOffsets
     /// short-lived member instead when <paramref name="mayJoin"/>: it joins, and commits only if it was
     /// given every partition, that is if no other member is active.
     /// </summary>
-    public static void Commit(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter sink, bool mayJoin)
+    public static void Commit(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter reporter, bool mayJoin)
     {
-        using (var consumer = GroupConsumer(baseConfig, group, sink))
+        using (var consumer = GroupConsumer(baseConfig, group, reporter))
         {
             try
             {
@@ -65,15 +65,15 @@ public static class GroupOffsets
                 consumer.Close();
             }
         }
-        CommitAsMember(baseConfig, group, offsets, sink);
+        CommitAsMember(baseConfig, group, offsets, reporter);
     }
 
-    private static void CommitAsMember(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter sink)
+    private static void CommitAsMember(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartitionOffset> offsets, Reporter reporter)
     {
         var joinTimeout = TimeSpan.FromSeconds(30);
         List<TopicPartition>? assigned = null;
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig.ToDictionary()) { GroupId = group, EnableAutoCommit = false })
-            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
+            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(reporter))
             .SetPartitionsAssignedHandler((_, partitions) => assigned = partitions)
             .Build();
         consumer.Subscribe(offsets.Select(o => o.Topic).Distinct());
@@ -95,9 +95,9 @@ public static class GroupOffsets
         consumer.Close();
     }
 
-    private static IConsumer<Ignore, Ignore> GroupConsumer(ConsumerConfig baseConfig, string group, Reporter sink) =>
+    private static IConsumer<Ignore, Ignore> GroupConsumer(ConsumerConfig baseConfig, string group, Reporter reporter) =>
         new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(baseConfig.ToDictionary()) { GroupId = group, EnableAutoCommit = false })
-            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(sink))
+            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, Ignore>>(reporter))
             .Build();
 
     /// <summary>

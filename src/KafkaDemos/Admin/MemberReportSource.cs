@@ -28,12 +28,12 @@ public sealed class MemberReportSource : IGroupSource
     private int _unprimedRefreshes;
     private DateTime _newest = DateTime.MinValue;
 
-    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, Reporter sink)
+    public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, Reporter reporter)
     {
         _group = group;
         _topic = statusTopic;
         _timeline = new RebalanceTimeline(group);
-        _consumer = WatchConsumer.Build(baseConfig, group, sink);
+        _consumer = WatchConsumer.Build(baseConfig, group, reporter);
         var partition = new TopicPartition(statusTopic, 0);
         _consumer.Assign(new TopicPartitionOffset(partition, StartOffset(partition)));
     }

@@ -12,7 +12,7 @@ public static class WatchConsumer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, Reporter sink)
+    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, Reporter reporter)
     {
         // group.protocol and its settings matter only to a member; this consumer never becomes one.
         var settings = baseConfig
@@ -27,7 +27,7 @@ public static class WatchConsumer
             AllowAutoCreateTopics = true,
         };
         return new ConsumerBuilder<Ignore, byte[]>(config)
-            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, byte[]>>(sink))
+            .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, byte[]>>(reporter))
             .Build();
     }
 

@@ -146,16 +146,16 @@ public static class BenchCommand
         // Settings a mode refuses (e.g. --acks 0 with idempotent) are a usage error before anything runs.
         foreach (var plan in plans.Where(p => !p.IsConsume))
         {
-            var producer = BenchRuns.Copy(settings.Producer);
+            var producer = BenchRunner.Copy(settings.Producer);
             if (plan.Acks is Acks acks) producer.Acks = acks;
             ModeConstraints.Check(ProducerDemos.Modes.Entry(plan.Mode).Constraints, producer, "bench");
-            BenchRuns.Options(plan, settings, "bench", producer).Check(plan.Mode);
+            BenchRunner.Options(plan, settings, "bench", producer).Check(plan.Mode);
         }
 
         var clock = Stopwatch.StartNew();
         await using var broker = await BenchBroker.ConnectAsync(config, ctx.Get(options.Embedded), ctx.Output);
         var results = await BenchProgress.RunAllAsync(plans, ctx,
-            (plan, output, stage) => BenchRuns.RunAsync(plan, settings, broker, output, stage, ctx.Cancellation));
+            (plan, output, stage) => BenchRunner.RunAsync(plan, settings, broker, output, stage, ctx.Cancellation));
 
         if (results.Count > 1 && ctx.Format == OutputFormat.Text)
             ctx.Output.Emit(BenchTable.Create(results, Title(results, count, size, broker)));

@@ -34,7 +34,7 @@ public sealed class LabBroker : IAsyncDisposable
         ? $"the configured broker at {BootstrapServers}"
         : $"the embedded broker at {BootstrapServers} ({EmbeddedBroker.Disclaimer})";
 
-    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, Reporter sink)
+    public static async Task<LabBroker> AcquireAsync(DemoConfiguration config, bool embedded, Reporter reporter)
     {
         if (!embedded)
         {
@@ -45,7 +45,7 @@ public sealed class LabBroker : IAsyncDisposable
             }
             catch (BrokerUnreachableException)
             {
-                sink.Emit(new InfoEvent($"No broker answered at {config.BootstrapServers}; starting the embedded broker in this process instead."));
+                reporter.Emit(new InfoEvent($"No broker answered at {config.BootstrapServers}; starting the embedded broker in this process instead."));
             }
         }
         var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Direct = true });

@@ -17,8 +17,8 @@ public static class AsyncCommitConsumer
 {
     public const string Name = "async";
 
-    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop) =>
-        ConsumerReport.StartAsync(Name, config, options, sink, stop, run => Consume(config, options, run));
+    public static Task<ConsumeOutcome> RunAsync(ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop) =>
+        ConsumerReport.StartAsync(Name, config, options, reporter, stop, run => Consume(config, options, run));
 
     private static void Consume(ConsumerConfig config, ConsumeOptions options, ConsumerReport run)
     {

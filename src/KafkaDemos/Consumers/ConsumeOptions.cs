@@ -84,4 +84,4 @@ public sealed record ConsumeOutcome(
 }
 
 /// <summary>One commit strategy: the course's Consumer_0x file, runnable in-process or from `demo consume`.</summary>
-public delegate Task<ConsumeOutcome> CommitStrategy(ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop);
+public delegate Task<ConsumeOutcome> CommitStrategy(ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop);

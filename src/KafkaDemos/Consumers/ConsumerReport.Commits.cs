@@ -40,7 +40,7 @@ public sealed partial class ConsumerReport
     public bool RetryCommit(KafkaException e, string how, int attempt)
     {
         if (!IsRebalanceInProgress(e) || attempt >= CommitAttempts) return false;
-        _sink.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
+        _reporter.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
         Thread.Sleep(CommitRetryDelay);
         return true;
     }

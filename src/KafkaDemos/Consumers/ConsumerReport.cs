@@ -23,7 +23,7 @@ public sealed partial class ConsumerReport
     private readonly string _strategy;
     private readonly ConsumerConfig _config;
     private readonly ConsumeOptions _options;
-    private readonly Reporter _sink;
+    private readonly Reporter _reporter;
     private readonly CancellationToken _stop;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
@@ -40,12 +40,12 @@ public sealed partial class ConsumerReport
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
-    private ConsumerReport(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop)
+    private ConsumerReport(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop)
     {
         _strategy = strategy;
         _config = config;
         _options = options;
-        _sink = sink;
+        _reporter = reporter;
         _stop = stop;
     }
 
@@ -55,14 +55,14 @@ public sealed partial class ConsumerReport
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter sink, CancellationToken stop, Action<ConsumerReport> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop, Action<ConsumerReport> program)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
         ConsumeOptions.CheckRanges(options.MaxMessages, options.CommitEvery);
         if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);
-        var run = new ConsumerReport(strategy, config, options, sink, either.Token);
+        var run = new ConsumerReport(strategy, config, options, reporter, either.Token);
         var loop = Task.Factory.StartNew(() => run.Execute(program), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
@@ -90,7 +90,7 @@ public sealed partial class ConsumerReport
             if (CrashRequested)
             {
                 lock (_lock) _crashed = true;
-                _sink.Emit(new WarningEvent($"{Who}crashed on purpose: nothing committed, group not told; it notices after session.timeout.ms"));
+                _reporter.Emit(new WarningEvent($"{Who}crashed on purpose: nothing committed, group not told; it notices after session.timeout.ms"));
             }
         }
         finally
@@ -107,10 +107,10 @@ public sealed partial class ConsumerReport
     public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder)
     {
         var consumer = ClientRefusal.Build(builder
-            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_sink))
-            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_sink))
+            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_reporter))
+            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_reporter))
             .Build);
-        _status = MemberStatusReporter.Start(consumer, _config, _options, _sink);
+        _status = MemberStatusReporter.Start(consumer, _config, _options, _reporter);
         return consumer;
     }
 
@@ -144,7 +144,7 @@ public sealed partial class ConsumerReport
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
-            _sink.Emit(new ErrorEvent($"consume: {e.Error.Reason}", e.Error.Code.ToString()));
+            _reporter.Emit(new ErrorEvent($"consume: {e.Error.Reason}", e.Error.Code.ToString()));
             return null;
         }
         if (record is null) return null;
@@ -179,9 +179,9 @@ public sealed partial class ConsumerReport
             }
             return;
         }
-        _sink.Tally.CountConsumed(value?.Length ?? 0);
+        _reporter.Tally.CountConsumed(value?.Length ?? 0);
         // No event per record when nothing prints or observes it (a benchmark): the tally counts it.
-        if (_sink.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
+        if (_reporter.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
             record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
         if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
         lock (_lock)
@@ -258,7 +258,7 @@ public sealed partial class ConsumerReport
         return list;
     }
 
-    private void Emit(ConsumerEvent e) => _sink.Emit(e with { Member = _options.Member });
+    private void Emit(ConsumerEvent e) => _reporter.Emit(e with { Member = _options.Member });
 
     private string Who => _options.Member is null ? "" : $"{_options.Member} ";
 
@@ -266,7 +266,7 @@ public sealed partial class ConsumerReport
     private void Abandon()
     {
         lock (_lock) _abandoned = true;
-        _sink.Emit(new ErrorEvent(
+        _reporter.Emit(new ErrorEvent(
             $"{Who}did not finish committing and closing within {_options.ShutdownTimeout.TotalSeconds:0.#} s (is the group coordinator reachable?); " +
             "left without waiting: the group notices after session.timeout.ms", "shutdown_timeout"));
     }

@@ -18,7 +18,7 @@ public sealed class MemberStatusReporter : IDisposable
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ConsumeOptions _options;
-    private readonly Reporter _sink;
+    private readonly Reporter _reporter;
     private readonly IProducer<string, byte[]> _producer;
     private readonly TopicPartition _target;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
@@ -43,14 +43,14 @@ public sealed class MemberStatusReporter : IDisposable
     private bool _disposed;
 
     private MemberStatusReporter(Func<TopicPartition, Offset> position, Func<string?> memberId, Func<int?> generation,
-        ConsumerConfig config, ConsumeOptions options, Reporter sink, string topic)
+        ConsumerConfig config, ConsumeOptions options, Reporter reporter, string topic)
     {
         // librdkafka answers these from any thread; the heartbeat asks them while the consumer polls.
         _position = position;
         _memberId = memberId;
         _generation = generation;
         _options = options;
-        _sink = sink;
+        _reporter = reporter;
         _target = new TopicPartition(topic, 0);
         _group = config.GroupId ?? "";
         _clientId = config.ClientId ?? "rdkafka";
@@ -72,9 +72,9 @@ public sealed class MemberStatusReporter : IDisposable
     /// A reporter for <paramref name="consumer"/> when <see cref="ConsumeOptions.StatusTopic"/> names a topic,
     /// else null (reporting off). Dispose it before the consumer.
     /// </summary>
-    public static MemberStatusReporter? Start<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumerConfig config, ConsumeOptions options, Reporter sink) =>
+    public static MemberStatusReporter? Start<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumerConfig config, ConsumeOptions options, Reporter reporter) =>
         options.StatusTopic is { Length: > 0 } topic
-            ? new MemberStatusReporter(consumer.Position, () => consumer.MemberId, () => GroupGeneration.Of(consumer), config, options, sink, topic)
+            ? new MemberStatusReporter(consumer.Position, () => consumer.MemberId, () => GroupGeneration.Of(consumer), config, options, reporter, topic)
             : null;
 
     public void Assigned(IEnumerable<TopicPartition> partitions) => Change("assigned", partitions, add: true);
@@ -197,7 +197,7 @@ public sealed class MemberStatusReporter : IDisposable
     private void Failed(string reason)
     {
         if (Interlocked.Increment(ref _failed) == 1)
-            _sink.Emit(new WarningEvent(
+            _reporter.Emit(new WarningEvent(
                 $"{Who}status report to {_target.Topic} failed ({reason}); `demo groups watch` on a broker without " +
                 "DescribeGroups cannot see this member. --no-status-report turns the reports off."));
     }
@@ -217,7 +217,7 @@ public sealed class MemberStatusReporter : IDisposable
         int pending = _producer.Flush(FlushTimeout);
         long failed = Interlocked.Read(ref _failed) + pending;
         if (failed > 0)
-            _sink.Emit(new WarningEvent($"{Who}{failed} of {_sent} status report(s) to {_target.Topic} were not delivered"));
+            _reporter.Emit(new WarningEvent($"{Who}{failed} of {_sent} status report(s) to {_target.Topic} were not delivered"));
         _producer.Dispose();
     }
 

@@ -14,23 +14,23 @@ public static class ClientLog
 {
     private static readonly ConditionalWeakTable<Reporter, RecentLines> Logged = new();
 
-    public static Action<T, LogMessage> Handler<T>(Reporter sink) => (_, message) =>
+    public static Action<T, LogMessage> Handler<T>(Reporter reporter) => (_, message) =>
     {
         if (message.Level > SyslogLevel.Warning) return;
         if (message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)) return;
-        Logged.GetOrCreateValue(sink).Add(WithoutThread(message.Message));
-        sink.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}") { FromClient = true });
+        Logged.GetOrCreateValue(reporter).Add(WithoutThread(message.Message));
+        reporter.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}") { FromClient = true });
     };
 
-    public static Action<T, Error> ErrorHandler<T>(Reporter sink) => (_, error) =>
+    public static Action<T, Error> ErrorHandler<T>(Reporter reporter) => (_, error) =>
     {
-        if (IsRepeat(sink, error)) return;
-        sink.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
+        if (IsRepeat(reporter, error)) return;
+        reporter.Emit(new ErrorEvent(error.Reason, error.Code.ToString(), error.IsFatal) { FromClient = true });
     };
 
     /// <summary>True when a non-fatal <paramref name="error"/> only repeats a log line this reporter just printed.</summary>
-    public static bool IsRepeat(Reporter sink, Error error) =>
-        !error.IsFatal && Logged.TryGetValue(sink, out var recent) && recent.Contains(error.Reason);
+    public static bool IsRepeat(Reporter reporter, Error error) =>
+        !error.IsFatal && Logged.TryGetValue(reporter, out var recent) && recent.Contains(error.Reason);
 
     /// <summary>"[thrd:main]: text" is "text": the error callback's reason has no thread prefix.</summary>
     private static string WithoutThread(string message) =>

@@ -27,11 +27,11 @@ public sealed class InProcessMember : IGroupMember
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<ConsumeOutcome> _run;
 
-    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter sink)
+    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter reporter)
     {
         Name = name;
         var options = new ConsumeOptions { Topics = [topic], Member = name };
-        _run = ConsumeCommand.Strategies[SyncCommitConsumer.Name](config, options, sink, _stop.Token);
+        _run = ConsumeCommand.Strategies[SyncCommitConsumer.Name](config, options, reporter, _stop.Token);
     }
 
     public string Name { get; }
@@ -63,19 +63,19 @@ public sealed class ChildProcessMember : IGroupMember
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly DemoChild _child;
-    private readonly Reporter _sink;
+    private readonly Reporter _reporter;
     private readonly Queue<string> _lastMessages = new();
 
-    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, Reporter sink)
-        : this(name, DemoExecutable.StartInfo(consumeArgs), sink)
+    public ChildProcessMember(string name, IEnumerable<string> consumeArgs, Reporter reporter)
+        : this(name, DemoExecutable.StartInfo(consumeArgs), reporter)
     {
     }
 
     /// <summary>A member from an explicit command line: tests start the built executable this way.</summary>
-    internal ChildProcessMember(string name, ProcessStartInfo start, Reporter sink)
+    internal ChildProcessMember(string name, ProcessStartInfo start, Reporter reporter)
     {
         Name = name;
-        _sink = sink;
+        _reporter = reporter;
         _child = new DemoChild(start, OnEvent);
     }
 
@@ -104,7 +104,7 @@ public sealed class ChildProcessMember : IGroupMember
     public async Task StopAsync()
     {
         if (!await _child.StopAsync(StopTimeout))
-            _sink.Emit(new ErrorEvent($"{Name} (pid {_child.ProcessId}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
+            _reporter.Emit(new ErrorEvent($"{Name} (pid {_child.ProcessId}) did not stop within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed"));
     }
 
     /// <summary>The child's event as the in-process consumer would have emitted it, under this member's name.</summary>
@@ -123,7 +123,7 @@ public sealed class ChildProcessMember : IGroupMember
             ErrorEvent x => new ErrorEvent($"[{Name}] {x.Message}", x.Code),
             _ => null,
         };
-        if (member is not null) _sink.Emit(member);
+        if (member is not null) _reporter.Emit(member);
     }
 
     public async ValueTask DisposeAsync()

@@ -13,11 +13,11 @@ public static class AsyncCallbackProducer
 {
     public const string Name = "async";
 
-    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation)
     {
         // Step 1: the configuration; delivery reports carry only what the callback reads.
         config = ProducerReport.WithDeliveryStatusOnly(config);
-        using var run = new ProducerReport(Name, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

@@ -11,13 +11,13 @@ public static class FireAndForgetProducer
 {
     public const string Name = "fire-and-forget";
 
-    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation)
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader),
         // without delivery reports: nothing comes back per message. That is the point of the mode,
         // and part of why it is fastest; the price is that failures go unseen.
         config = new ProducerConfig(config.ToDictionary()) { EnableDeliveryReports = false };
-        using var run = new ProducerReport(Name, options, sink, cancellation, tracksDeliveries: false);
+        using var run = new ProducerReport(Name, options, reporter, cancellation, tracksDeliveries: false);
 
         // Step 2: one producer instance for the whole run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

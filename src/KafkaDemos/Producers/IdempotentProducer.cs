@@ -33,11 +33,11 @@ public static class IdempotentProducer
         };
     }
 
-    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation)
     {
         // Step 1: the configuration, with the settings idempotence implies printed for the learner.
         config = Configure(config);
-        sink.Emit(new ProducerSettingsEvent(Name, new Dictionary<string, string>
+        reporter.Emit(new ProducerSettingsEvent(Name, new Dictionary<string, string>
         {
             ["enable.idempotence"] = "true",
             ["acks"] = "all",
@@ -47,7 +47,7 @@ public static class IdempotentProducer
         }, "Each batch carries the producer id and a sequence number: the broker writes a retried batch once and in order. " +
            "That needs acks=all, at most 5 requests in flight and retries (bounded by message.timeout.ms)."));
 
-        using var run = new ProducerReport(Name, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

@@ -15,18 +15,18 @@ public static class JsonProducer
 {
     public const string Name = "json";
 
-    public static Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation) => options switch
+    public static Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation) => options switch
     {
-        { Input: not null } or { Value: not null } => RunAsync(config, options, sink, cancellation, m => JsonSerializer.Deserialize<JsonElement>(m.Value)),
-        { Record: JsonRecordKind.Task } => RunAsync(config, options, sink, cancellation, m => new CourseTask(m.Number, "XXX", "XXX", "XXX")),
-        _ => RunAsync(config, options, sink, cancellation, m => new NumRecord(m.Number)),
+        { Input: not null } or { Value: not null } => RunAsync(config, options, reporter, cancellation, m => JsonSerializer.Deserialize<JsonElement>(m.Value)),
+        { Record: JsonRecordKind.Task } => RunAsync(config, options, reporter, cancellation, m => new CourseTask(m.Number, "XXX", "XXX", "XXX")),
+        _ => RunAsync(config, options, reporter, cancellation, m => new NumRecord(m.Number)),
     };
 
-    private static async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
+    private static async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
     {
         // Step 1: the configuration; delivery reports carry only what the callback reads.
         config = ProducerReport.WithDeliveryStatusOnly(config);
-        using var run = new ProducerReport(Name, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer, with the JSON serializer for values (keys stay plain strings).
         using var producer = run.Build(new ProducerBuilder<string?, T>(config).SetValueSerializer(new JsonValueSerializer<T>()));

@@ -9,7 +9,7 @@ namespace KafkaDemos.Producers;
 /// reports only to the reporter, so `demo produce` and other commands (the tour, the labs, the
 /// benchmark) run the same code. Sends the messages, flushes with a bound, emits a summary.
 /// </summary>
-public delegate Task<ProduceResult> ProducerProgram(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation);
+public delegate Task<ProduceResult> ProducerProgram(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation);
 
 /// <summary>Every producer mode, by its --mode name, each in its own file.</summary>
 public static class ProducerDemos

@@ -24,7 +24,7 @@ public sealed partial class ProducerReport
         // Whether the run was stopped is decided here: a Ctrl+C during the flush changes nothing it reports.
         _interrupted = _interrupt.IsCancellationRequested;
         if (_interrupted)
-            _sink.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {FlushTimeout.TotalSeconds:0.#} s) ..."));
+            _reporter.Emit(new InfoEvent($"Stopping: no more messages; flushing what was sent (at most {FlushTimeout.TotalSeconds:0.#} s) ..."));
         return notice;
     }
 
@@ -38,9 +38,9 @@ public sealed partial class ProducerReport
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
         _notDelivered = _tracksDeliveries ? Math.Max(0, sent - delivered - failed) : stillQueued;
         if (_notDelivered > 0)
-            _sink.Emit(new WarningEvent($"{_notDelivered} message(s) not delivered: still in the local queue after the {FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
+            _reporter.Emit(new WarningEvent($"{_notDelivered} message(s) not delivered: still in the local queue after the {FlushTimeout.TotalSeconds:0.#} s flush (message.timeout.ms had not expired)."));
         if (!_tracksDeliveries)
-            _sink.Emit(new InfoEvent("Fire-and-forget asked for no delivery reports, so it does not know what arrived; --mode async shows each one."));
+            _reporter.Emit(new InfoEvent("Fire-and-forget asked for no delivery reports, so it does not know what arrived; --mode async shows each one."));
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed partial class ProducerReport
         bool interrupted = _interrupted;
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
         var elapsed = _clock.Elapsed;
-        _sink.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
+        _reporter.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
 
         var result = new ProduceResult(_mode, sent, _tracksDeliveries ? delivered : null, failed, _notDelivered, elapsed, interrupted, _fatal);
         List<KeyValuePair<string, object?>> fields =
@@ -70,7 +70,7 @@ public sealed partial class ProducerReport
             new("interrupted", interrupted),
         ];
         if (_fatal is not null) fields.Add(new("fatal_error", _fatal));
-        _sink.Emit(new SummaryEvent("produce", fields));
+        _reporter.Emit(new SummaryEvent("produce", fields));
         if (_usageError is not null) throw _usageError;
         return result;
     }

@@ -23,7 +23,7 @@ public sealed partial class ProducerReport : IDisposable
 
     private readonly string _mode;
     private readonly ProduceOptions _options;
-    private readonly Reporter _sink;
+    private readonly Reporter _reporter;
     private readonly CancellationTokenSource _stop;
     private readonly CancellationToken _interrupt;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -39,12 +39,12 @@ public sealed partial class ProducerReport : IDisposable
     private readonly bool _tracksDeliveries;
 
     /// <param name="tracksDeliveries">False for fire-and-forget, which asks for no delivery reports: only what is still queued after the flush is known to be missing.</param>
-    public ProducerReport(string mode, ProduceOptions options, Reporter sink, CancellationToken interrupt, bool tracksDeliveries = true)
+    public ProducerReport(string mode, ProduceOptions options, Reporter reporter, CancellationToken interrupt, bool tracksDeliveries = true)
     {
         _tracksDeliveries = tracksDeliveries;
         _mode = mode;
         _options = options;
-        _sink = sink;
+        _reporter = reporter;
         _interrupt = interrupt;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         Destination = options.Destination;
@@ -72,10 +72,10 @@ public sealed partial class ProducerReport : IDisposable
     /// Creates the producer with client logs and errors routed into the event stream; a fatal error stops the run.
     /// </summary>
     public IProducer<TKey, TValue> Build<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) => ClientRefusal.Build(builder
-        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_sink))
+        .SetLogHandler(ClientLog.Handler<IProducer<TKey, TValue>>(_reporter))
         .SetErrorHandler((client, error) =>
         {
-            ClientLog.ErrorHandler<IProducer<TKey, TValue>>(_sink)(client, error);
+            ClientLog.ErrorHandler<IProducer<TKey, TValue>>(_reporter)(client, error);
             if (error.IsFatal) Fatal($"{error.Reason} ({error.Code})");
         })
         .Build);
@@ -83,7 +83,7 @@ public sealed partial class ProducerReport : IDisposable
     /// <summary>The messages to send, ending early when the run stops.</summary>
     public IAsyncEnumerable<OutgoingMessage> Messages(bool valuesAreJson = false) => MessageSource.Read(_options, this, valuesAreJson, Stopping);
 
-    public void Start() => _sink.Emit(new InfoEvent($"Start sending messages ... ({_mode} to {_options.Topic})"));
+    public void Start() => _reporter.Emit(new InfoEvent($"Start sending messages ... ({_mode} to {_options.Topic})"));
 
     /// <summary>
     /// Hands one message to the client with <paramref name="produce"/> (a non-blocking Produce call).
@@ -122,7 +122,7 @@ public sealed partial class ProducerReport : IDisposable
         {
             if (retry) return null;
             Interlocked.Increment(ref _queueFullWaits);
-            _sink.Emit(new QueueFullEvent(_tracksDeliveries ? Interlocked.Read(ref _sent) - 1 - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed) : null));
+            _reporter.Emit(new QueueFullEvent(_tracksDeliveries ? Interlocked.Read(ref _sent) - 1 - Interlocked.Read(ref _delivered) - Interlocked.Read(ref _failed) : null));
             return null;
         }
         catch (KafkaException e)
@@ -138,9 +138,9 @@ public sealed partial class ProducerReport : IDisposable
     /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
     public void Announce(OutgoingMessage message)
     {
-        _sink.Tally.CountSent(message.Value.Length);
+        _reporter.Tally.CountSent(message.Value.Length);
         // No event per message when nothing prints or observes it (a benchmark): the tally counts it.
-        if (_sink.WantsPerMessage) _sink.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)) { Number = message.Number });
+        if (_reporter.WantsPerMessage) _reporter.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)) { Number = message.Number });
     }
 
     /// <summary>An empty input line: not sent, counted in the summary.</summary>
@@ -171,17 +171,17 @@ public sealed partial class ProducerReport : IDisposable
         }
         Interlocked.Increment(ref _delivered);
         double latencyMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
-        _sink.Tally.CountDelivered(message.Value.Length);
-        _sink.Latencies?.Record(latencyMs);
-        if (_sink.WantsPerMessage) _sink.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
+        _reporter.Tally.CountDelivered(message.Value.Length);
+        _reporter.Latencies?.Record(latencyMs);
+        if (_reporter.WantsPerMessage) _reporter.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
             message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value), Number = message.Number });
     }
 
     public void Failed(OutgoingMessage message, int? partition, Error error, PersistenceStatus status)
     {
         Interlocked.Increment(ref _failed);
-        _sink.Tally.CountFailed();
-        _sink.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status)
+        _reporter.Tally.CountFailed();
+        _reporter.Emit(new DeliveryFailedEvent(_options.Topic, partition, message.Key, EventValue(message.Value), error.Code.ToString(), error.Reason, status)
         {
             ValueLength = ShortenedFrom(message.Value),
             Number = message.Number,

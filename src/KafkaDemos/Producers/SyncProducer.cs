@@ -13,10 +13,10 @@ public static class SyncProducer
 {
     public const string Name = "sync";
 
-    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation)
     {
         // Step 1: the configuration (bootstrap.servers and the rest come from the config loader).
-        using var run = new ProducerReport(Name, options, sink, cancellation);
+        using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer.
         using var producer = run.Build(new ProducerBuilder<string?, string>(config));

@@ -17,9 +17,9 @@ public static class AutoCommitSink
     /// <summary>The course's auto_commit_interval_ms: "messages come every five seconds, committing every second appears fair".</summary>
     public const int CommitIntervalMs = 1000;
 
-    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter sink, CancellationToken stop)
+    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter reporter, CancellationToken stop)
     {
-        var run = new SinkRun(Name, target, options, sink);
+        var run = new SinkReport(Name, target, options, reporter);
 
         // my_consumer = KafkaConsumer('testnum', auto_offset_reset='earliest', enable_auto_commit=True, auto_commit_interval_ms=1000, group_id='counters')
         var settings = new ConsumerConfig(config.ToDictionary())

@@ -15,9 +15,9 @@ public static class DbCommitSink
 {
     public const string Name = "db";
 
-    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter sink, CancellationToken stop)
+    public static SinkOutcome Run(ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter reporter, CancellationToken stop)
     {
-        var run = new SinkRun(Name, target, options, sink);
+        var run = new SinkReport(Name, target, options, reporter);
 
         // The same consumer, without auto-commit: Kafka's committed offsets play no part.
         var settings = new ConsumerConfig(config.ToDictionary())

@@ -19,4 +19,4 @@ public sealed record SinkOptions
 public sealed record SinkOutcome(SummaryEvent Summary, bool Succeeded);
 
 /// <summary>One commit mode of `demo sink`: its own consumer program, in its own file.</summary>
-public delegate SinkOutcome SinkMode(Confluent.Kafka.ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter sink, CancellationToken stop);
+public delegate SinkOutcome SinkMode(Confluent.Kafka.ConsumerConfig config, ISinkTarget target, SinkOptions options, Reporter reporter, CancellationToken stop);

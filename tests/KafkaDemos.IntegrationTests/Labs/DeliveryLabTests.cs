@@ -23,7 +23,7 @@ public sealed class DeliveryLabTests
             await gate.WaitAsync();
             try
             {
-                var run = new DeliveryLab.RowRun(new CollectingSink(), false, setting, SweepCount, FaultSchedule.Create(SweepCount, SweepRate, seed), withoutTransactions, CancellationToken.None);
+                var run = new DeliveryLab.RowPlan(new RecordedEvents(), false, setting, SweepCount, FaultSchedule.Create(SweepCount, SweepRate, seed), withoutTransactions, CancellationToken.None);
                 return (seed, await DeliveryLab.RunOnEmbeddedAsync(run, new ProducerConfig(), new ConsumerConfig()));
             }
             finally

@@ -19,7 +19,7 @@ public sealed class GroupMemberTests
     [Fact]
     public async Task A_child_that_fails_is_not_clean_and_its_stderr_is_kept()
     {
-        await using var member = new ChildProcessMember("consumer-1", Start(["consume", "-b", "127.0.0.1:1"]), new CollectingSink());
+        await using var member = new ChildProcessMember("consumer-1", Start(["consume", "-b", "127.0.0.1:1"]), new RecordedEvents());
 
         await member.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         await member.StopAsync();
@@ -35,7 +35,7 @@ public sealed class GroupMemberTests
     [Fact]
     public async Task A_child_that_exits_0_is_clean()
     {
-        await using var member = new ChildProcessMember("consumer-1", Start(["version"]), new CollectingSink());
+        await using var member = new ChildProcessMember("consumer-1", Start(["version"]), new RecordedEvents());
 
         await member.Completion.WaitAsync(TimeSpan.FromSeconds(60));
         await member.StopAsync();

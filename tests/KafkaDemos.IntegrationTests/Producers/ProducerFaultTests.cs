@@ -37,7 +37,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         using (var warm = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
             await warm.ProduceAsync("warmup", new Message<Null, string> { Value = "x" });
         broker.Cluster.PushRequestErrors(ProduceApiKey, [.. TransientErrors, .. TransientErrors]);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var result = await demo(config, new ProduceOptions { Topic = "faults", Count = Count, FlushTimeout = TimeSpan.FromSeconds(20) }, sink, CancellationToken.None);
 
@@ -62,7 +62,7 @@ public sealed class ProducerFaultTests(KafkaFixture kafka)
         // The broker writes the next Produce request and answers long after the producer's timeout.
         broker.Cluster.PushBrokerRequestDelay(1, ProduceApiKey, ErrorCode.NoError, TimeSpan.FromSeconds(5));
 
-        var result = await IdempotentProducer.RunAsync(config, new ProduceOptions { Topic = "resent", Count = 1, FlushTimeout = TimeSpan.FromSeconds(40) }, new CollectingSink(), CancellationToken.None);
+        var result = await IdempotentProducer.RunAsync(config, new ProduceOptions { Topic = "resent", Count = 1, FlushTimeout = TimeSpan.FromSeconds(40) }, new RecordedEvents(), CancellationToken.None);
 
         Assert.True(result.Succeeded, $"{result}");
         Assert.Equal(["msg_0", "msg_0"], new KafkaFixtureView(broker.BootstrapServers).ReadAll("resent").Select(r => r.Message.Value));

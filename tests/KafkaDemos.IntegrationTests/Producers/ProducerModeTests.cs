@@ -22,7 +22,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     public async Task Every_mode_delivers_exactly_count_messages_with_their_keys_values_and_per_partition_order(string mode)
     {
         string topic = await kafka.CreateTopicAsync("produce-" + mode, 3);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var result = await ProducerDemos.Modes[mode](Config(), Options(topic, 20), sink, CancellationToken.None);
 
@@ -52,7 +52,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("samekey", 4);
 
-        var result = await AsyncCallbackProducer.RunAsync(Config(), Options(topic, 30) with { Key = KeySpec.Parse("k{n%3}") }, new CollectingSink(), CancellationToken.None);
+        var result = await AsyncCallbackProducer.RunAsync(Config(), Options(topic, 30) with { Key = KeySpec.Parse("k{n%3}") }, new RecordedEvents(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var records = TopicReader.ReadAll(kafka, topic);
@@ -67,7 +67,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("partition", 4);
         var options = Options(topic, 10) with { Partition = 2, Headers = [new("source", "demo"), new("seq", "{n}")] };
 
-        var result = await SyncProducer.RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
+        var result = await SyncProducer.RunAsync(Config(), options, new RecordedEvents(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var records = TopicReader.ReadAll(kafka, topic);
@@ -85,7 +85,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("json-task", 2);
 
-        var result = await JsonProducer.RunAsync(Config(), Options(topic, 5) with { Record = JsonRecordKind.Task }, new CollectingSink(), CancellationToken.None);
+        var result = await JsonProducer.RunAsync(Config(), Options(topic, 5) with { Record = JsonRecordKind.Task }, new RecordedEvents(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         var serializer = new JsonValueSerializer<CourseTask>();
@@ -101,7 +101,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
         string topic = await kafka.CreateTopicAsync("json-own", 1);
         var options = Options(topic, 3) with { Value = """{"id": {n}, "item": "book"}""" };
 
-        var result = await JsonProducer.RunAsync(Config(), options, new CollectingSink(), CancellationToken.None);
+        var result = await JsonProducer.RunAsync(Config(), options, new RecordedEvents(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         Assert.Equal(["""{"id":0,"item":"book"}""", """{"id":1,"item":"book"}""", """{"id":2,"item":"book"}"""],
@@ -112,7 +112,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     public async Task Acks_0_delivers_without_offsets_in_the_reports()
     {
         string topic = await kafka.CreateTopicAsync("acks0", 2);
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var result = await AsyncCallbackProducer.RunAsync(new ProducerConfig(Config()) { Acks = Acks.None }, Options(topic, 20), sink, CancellationToken.None);
 
@@ -128,7 +128,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("queuefull", 2);
         var config = new ProducerConfig(Config()) { QueueBufferingMaxMessages = 5 };
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var result = await FireAndForgetProducer.RunAsync(config, Options(topic, 300) with { Size = 200 }, sink, CancellationToken.None);
 
@@ -142,7 +142,7 @@ public sealed class ProducerModeTests(KafkaFixture kafka)
     {
         string topic = await kafka.CreateTopicAsync("stdin", 1);
         var options = Options(topic, int.MaxValue) with { Input = new StringReader("a:1\nb:2\nno separator\nc:3\n"), KeySeparator = ":", Key = KeySpec.None };
-        var sink = new CollectingSink();
+        var sink = new RecordedEvents();
 
         var error = await Assert.ThrowsAsync<UsageException>(() => AsyncCallbackProducer.RunAsync(Config(), options, sink, CancellationToken.None));
 

@@ -28,8 +28,8 @@ public sealed class ConsumerChapterTests
     public async Task A_commit_on_a_partition_the_first_run_did_not_touch_fails_the_check()
     {
         // First run: processes its records like --commit sync, then also commits every partition it did not touch at its end.
-        CommitStrategy commitsUntouched = (config, options, sink, stop) =>
-            options.MaxMessages is long max ? Task.Run(() => ConsumeThenCommitUntouched(config, options.Topics[0], max, sink)) : SyncCommitConsumer.RunAsync(config, options, sink, stop);
+        CommitStrategy commitsUntouched = (config, options, reporter, stop) =>
+            options.MaxMessages is long max ? Task.Run(() => ConsumeThenCommitUntouched(config, options.Topics[0], max, reporter)) : SyncCommitConsumer.RunAsync(config, options, reporter, stop);
 
         var outcome = await RunChapterAsync(commitsUntouched);
 
@@ -41,13 +41,13 @@ public sealed class ConsumerChapterTests
     private static async Task<ChapterOutcome> RunChapterAsync(CommitStrategy? swapped)
     {
         var config = ConfigLoader.Load(new ConfigRequest());
-        var output = new CollectingSink();
+        var output = new RecordedEvents();
         await using var broker = await LabBroker.AcquireAsync(config, embedded: true, output);
         var tour = new TourContext(config, broker, output, trimOutput: false, CancellationToken.None);
         return await new ConsumerChapter("sync", "Consumer_03_CommitSync", "", swapped).RunAsync(tour);
     }
 
-    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, Reporter sink)
+    private static ConsumeOutcome ConsumeThenCommitUntouched(ConsumerConfig config, string topic, long max, Reporter reporter)
     {
         using var consumer = new ConsumerBuilder<string?, string?>(new ConsumerConfig(config.ToDictionary()) { EnableAutoCommit = false, EnablePartitionEof = true }).Build();
         consumer.Subscribe(topic);
@@ -66,7 +66,7 @@ public sealed class ConsumerChapterTests
             }
             only ??= r.Partition.Value;
             if (r.Partition.Value != only) continue;
-            sink.Emit(new ConsumedEvent(topic, r.Partition.Value, r.Offset.Value, r.Message.Key, r.Message.Value, null));
+            reporter.Emit(new ConsumedEvent(topic, r.Partition.Value, r.Offset.Value, r.Message.Key, r.Message.Value, null));
             next[r.Partition.Value] = r.Offset.Value + 1;
         }
         var offsets = consumer.Assignment.Select(tp => new TopicPartitionOffset(tp,

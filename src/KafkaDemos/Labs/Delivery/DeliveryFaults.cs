@@ -49,7 +49,7 @@ public sealed record FaultInjectedEvent(string Setting, long After, string Kind,
 /// Injects a schedule's faults into one embedded broker as the producer's delivery reports come in
 /// (the reports are the producer's progress). Thread-safe: delivery reports arrive on the client's thread.
 /// </summary>
-public sealed class FaultInjector(EmbeddedBroker broker, string topic, string setting, FaultSchedule schedule, Reporter sink)
+public sealed class FaultInjector(EmbeddedBroker broker, string topic, string setting, FaultSchedule schedule, Reporter reporter)
 {
     /// <summary>Well past the client's socket.timeout.ms (1 s) plus its once-a-second timeout scan, with room for a busy machine.</summary>
     public static readonly TimeSpan LostAnswerDelay = TimeSpan.FromSeconds(5);
@@ -138,6 +138,6 @@ public sealed class FaultInjector(EmbeddedBroker broker, string topic, string se
         }
         if (kind != FaultKind.LeaderChange) _queued.Add((target, kind));
         Pushed++;
-        sink.Emit(new FaultInjectedEvent(setting, _reports, kind.ToString(), target, what));
+        reporter.Emit(new FaultInjectedEvent(setting, _reports, kind.ToString(), target, what));
     }
 }

@@ -159,7 +159,7 @@ public static partial class DeliveryLab
                     }
                     else
                     {
-                        var run = new RowRun(ctx.Output, ctx.Format == OutputFormat.Text, setting, messages, schedule, control, ctx.Cancellation);
+                        var run = new RowPlan(ctx.Output, ctx.Format == OutputFormat.Text, setting, messages, schedule, control, ctx.Cancellation);
                         row = faults
                             ? await RunOnEmbeddedAsync(run, new ProducerConfig(config.ProducerConfig()), new ConsumerConfig(config.ConsumerConfig()))
                             : await RunOnBrokerAsync(run, configured!.ProducerConfig(config), configured.ConsumerConfig(config), await configured.CreateTopicAsync(config, "lab.delivery", 1));

@@ -17,7 +17,7 @@ public static class ExactlyOnceSend
 
     /// <param name="transactional">False for the lab's negative control: the same loop with a plain acks=all producer, no transaction.</param>
     /// <param name="sink">Gets every delivery report as an event, as the course's producers emit them.</param>
-    public static async Task<ProduceResult> RunAsync(ProducerConfig baseConfig, string topic, int count, bool transactional, Reporter sink, CancellationToken cancellation)
+    public static async Task<ProduceResult> RunAsync(ProducerConfig baseConfig, string topic, int count, bool transactional, Reporter reporter, CancellationToken cancellation)
     {
         // One request in flight: the embedded broker answers a batch that follows a refused one with
         // OUT_OF_ORDER_SEQUENCE_NUMBER, which aborts a transaction (Apache Kafka lets the client resend them
@@ -29,7 +29,7 @@ public static class ExactlyOnceSend
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long delivered = 0, failed = 0, sent = 0;
         using var producer = new ProducerBuilder<string, string>(config)
-            .SetLogHandler((_, m) => sink.Emit(new WarningEvent($"librdkafka {m.Facility}: {m.Message}")))
+            .SetLogHandler((_, m) => reporter.Emit(new WarningEvent($"librdkafka {m.Facility}: {m.Message}")))
             .Build();
         if (transactional)
         {
@@ -46,12 +46,12 @@ public static class ExactlyOnceSend
                 if (report.Error.IsError)
                 {
                     Interlocked.Increment(ref failed);
-                    sink.Emit(new DeliveryFailedEvent(topic, report.Partition.Value, report.Message.Key, report.Message.Value, report.Error.Code.ToString(), report.Error.Reason, report.Status));
+                    reporter.Emit(new DeliveryFailedEvent(topic, report.Partition.Value, report.Message.Key, report.Message.Value, report.Error.Code.ToString(), report.Error.Reason, report.Status));
                 }
                 else
                 {
                     Interlocked.Increment(ref delivered);
-                    sink.Emit(new DeliveredEvent(topic, report.Partition.Value, report.Offset.Value, report.Message.Key, report.Message.Value, 0, report.Status));
+                    reporter.Emit(new DeliveredEvent(topic, report.Partition.Value, report.Offset.Value, report.Message.Key, report.Message.Value, 0, report.Status));
                 }
             });
             sent++;

@@ -79,11 +79,11 @@ public static partial class RebalanceLab
             var config = ctx.LoadConfiguration();
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
             var clock = Stopwatch.StartNew();
-            var runs = new List<Run>();
+            var runs = new List<Pass>();
             foreach (string p in protocols)
             {
                 if (ctx.Cancellation.IsCancellationRequested) break;
-                var lab = new Run(ctx, broker, memberCount, partitionCount, p == GroupProtocolSettings.Consumer ? null : strategy, asProcesses);
+                var lab = new Pass(ctx, broker, memberCount, partitionCount, p == GroupProtocolSettings.Consumer ? null : strategy, asProcesses);
                 await lab.RunAsync(config);
                 runs.Add(lab);
             }

@@ -30,7 +30,7 @@ public static partial class RebalanceLab
     /// assignor of the classic protocol, null under the consumer protocol (the broker assigns).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The watch is disposed in the pass that starts it.")]
-    private sealed partial class Run(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
+    private sealed partial class Pass(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
     {
         private readonly AssignmentBoard _board = new();
         private readonly RebalanceMeasure _measure = new();

@@ -16,7 +16,7 @@ public static partial class RebalanceLab
     private static string Seconds(TimeSpan? t) => t is TimeSpan s ? $"{s.TotalSeconds:0.0} s" : "not settled";
 
     /// <summary>The same steps under both protocols, side by side.</summary>
-    private static void Compare(DemoContext ctx, List<Run> runs)
+    private static void Compare(DemoContext ctx, List<Pass> runs)
     {
         var (classic, consumer) = (runs[0], runs[1]);
         var rows = classic.Steps.Zip(consumer.Steps, (a, b) => (IReadOnlyList<object?>)
@@ -39,7 +39,7 @@ public static partial class RebalanceLab
     private static TimeSpan Total(IEnumerable<StepResult> steps, Func<StepResult, TimeSpan> pick) =>
         steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + pick(s));
 
-    private static int Summarize(DemoContext ctx, List<Run> runs, string protocol, LabBroker broker, TimeSpan elapsed)
+    private static int Summarize(DemoContext ctx, List<Pass> runs, string protocol, LabBroker broker, TimeSpan elapsed)
     {
         var checks = runs.SelectMany(r => r.Checks).ToList();
         int failed = checks.Count(c => !c.Passed);
@@ -60,7 +60,7 @@ public static partial class RebalanceLab
         return ok ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private sealed partial class Run
+    private sealed partial class Pass
     {
         private void Report(TimeSpan elapsed)
         {

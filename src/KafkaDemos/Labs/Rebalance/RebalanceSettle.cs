@@ -5,7 +5,7 @@ namespace KafkaDemos.Labs.Rebalance;
 public static partial class RebalanceLab
 {
     /// <summary>When the group counts as settled after a change, and how long that took.</summary>
-    private sealed partial class Run
+    private sealed partial class Pass
     {
         /// <summary>
         /// Waits until the group has settled after a change: the member that left has finished leaving;

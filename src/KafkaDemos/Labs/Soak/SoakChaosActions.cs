@@ -5,7 +5,7 @@ using KafkaDemos.Core;
 namespace KafkaDemos.Labs.Soak;
 
 /// <summary>The chaos while the producer runs: each planned action carried out on the members or the embedded broker.</summary>
-public sealed partial class SoakRun
+public sealed partial class SoakConductor
 {
     /// <summary>Carries out the plan while the producer runs; restarts a member that ended on its own.</summary>
     private async Task ChaosAsync(IReadOnlyList<ChaosAction> plan, Stopwatch produceClock, Task producing)

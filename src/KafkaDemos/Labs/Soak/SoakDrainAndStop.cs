@@ -7,7 +7,7 @@ using KafkaDemos.Core;
 namespace KafkaDemos.Labs.Soak;
 
 /// <summary>The end of a run: the members read to the log's end, commit it, and stop without losing a commit.</summary>
-public sealed partial class SoakRun
+public sealed partial class SoakConductor
 {
     /// <summary>
     /// Waits (bounded) until, in every partition, some member has processed up to the log end. A partition

@@ -94,7 +94,7 @@ public static class SoakLab
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
             if (settings.Break && broker.Embedded is null)
                 throw new UsageException("--break acks0 needs the embedded broker's faults (leader moves, a broker down) to lose records: add --embedded");
-            return await new SoakRun(ctx, config, broker, settings).RunAsync();
+            return await new SoakConductor(ctx, config, broker, settings).RunAsync();
         });
         return command;
     }

@@ -11,7 +11,7 @@ namespace KafkaDemos.Labs.Soak;
 
 /// <summary>One soak run, from the first member's start to the final table.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The paced lines hold nothing to release: a TextReader over a counter.")]
-public sealed partial class SoakRun(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
+public sealed partial class SoakConductor(DemoContext ctx, DemoConfiguration config, LabBroker broker, SoakSettings settings)
 {
     private static readonly TimeSpan FormTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);

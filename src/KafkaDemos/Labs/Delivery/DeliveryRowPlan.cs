@@ -9,10 +9,10 @@ namespace KafkaDemos.Labs.Delivery;
 public static partial class DeliveryLab
 {
     /// <summary>One setting's run: where its events go, and the stream and faults it meets.</summary>
-    public sealed record RowRun(Reporter Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
+    public sealed record RowPlan(Reporter Output, bool Text, Setting Setting, int Messages, FaultSchedule Schedule, bool WithoutTransactions, CancellationToken Cancellation);
 
     /// <summary>One setting on a fresh embedded broker that injects the schedule's faults.</summary>
-    public static async Task<Row> RunOnEmbeddedAsync(RowRun run, ProducerConfig producerBase, ConsumerConfig consumerBase)
+    public static async Task<Row> RunOnEmbeddedAsync(RowPlan run, ProducerConfig producerBase, ConsumerConfig consumerBase)
     {
         await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
         string topic = $"lab.delivery.{Guid.NewGuid().ToString("N")[..8]}";
@@ -35,10 +35,10 @@ public static partial class DeliveryLab
         return row with { LostAnswersMet = injector.Met(FaultKind.LostAnswer) };
     }
 
-    private static Task<Row> RunOnBrokerAsync(RowRun run, ProducerConfig producerConfig, ConsumerConfig consumerConfig, string topic) =>
+    private static Task<Row> RunOnBrokerAsync(RowPlan run, ProducerConfig producerConfig, ConsumerConfig consumerConfig, string topic) =>
         SendAndReadBackAsync(run, producerConfig, consumerConfig, topic, null);
 
-    private static async Task<Row> SendAndReadBackAsync(RowRun run, ProducerConfig baseConfig, ConsumerConfig consumerConfig, string topic, FaultInjector? injector)
+    private static async Task<Row> SendAndReadBackAsync(RowPlan run, ProducerConfig baseConfig, ConsumerConfig consumerConfig, string topic, FaultInjector? injector)
     {
         var setting = run.Setting;
         // The client's own timeout and disconnect warnings are what the faults cause: in text mode they

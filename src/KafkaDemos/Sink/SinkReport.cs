@@ -10,7 +10,7 @@ namespace KafkaDemos.Sink;
 /// a bounded consume, the JSON check, the course's output lines, counting, and a bounded close.
 /// Everything here runs on the sink's one thread, except the client's log and error callbacks.
 /// </summary>
-internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions options, Reporter sink)
+internal sealed class SinkReport(string mode, ISinkTarget target, SinkOptions options, Reporter reporter)
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(250);
 
@@ -26,8 +26,8 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     /// <summary>The consumer with the handlers both modes use; each mode adds its own assignment handler.</summary>
     public ConsumerBuilder<string?, string?> Builder(ConsumerConfig settings) =>
         new ConsumerBuilder<string?, string?>(settings)
-            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(sink))
-            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(sink))
+            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(reporter))
+            .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(reporter))
             .SetPartitionsRevokedHandler((_, partitions) => Forget(partitions.Select(p => p.TopicPartition), lost: false))
             .SetPartitionsLostHandler((_, partitions) => Forget(partitions.Select(p => p.TopicPartition), lost: true));
 
@@ -35,7 +35,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     public void Assigned(IReadOnlyList<TopicPartition> partitions)
     {
         _assignment.UnionWith(partitions);
-        sink.Emit(new AssignedEvent(ConsumerEvent.Sorted(partitions)));
+        reporter.Emit(new AssignedEvent(ConsumerEvent.Sorted(partitions)));
     }
 
     /// <summary>
@@ -51,14 +51,14 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
             : new TopicPartitionOffset(p, reset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning)).ToList();
         var known = start.Where(s => !s.Offset.IsSpecial).Select(PartitionOffset.From).ToList();
         var unknown = ConsumerEvent.Sorted(start.Where(s => s.Offset.IsSpecial).Select(s => s.TopicPartition));
-        sink.Emit(new ResumingEvent(target.Table, known, unknown, reset == AutoOffsetReset.Latest ? "end (auto.offset.reset=latest)" : "beginning (auto.offset.reset=earliest)"));
+        reporter.Emit(new ResumingEvent(target.Table, known, unknown, reset == AutoOffsetReset.Latest ? "end (auto.offset.reset=latest)" : "beginning (auto.offset.reset=earliest)"));
         return start;
     }
 
     private void Forget(IEnumerable<TopicPartition> partitions, bool lost)
     {
         var list = partitions.ToList();
-        sink.Emit(lost ? new LostEvent(ConsumerEvent.Sorted(list)) : new RevokedEvent(ConsumerEvent.Sorted(list)));
+        reporter.Emit(lost ? new LostEvent(ConsumerEvent.Sorted(list)) : new RevokedEvent(ConsumerEvent.Sorted(list)));
         _assignment.ExceptWith(list);
         _atEnd.ExceptWith(list);
     }
@@ -73,7 +73,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
-            sink.Emit(new ErrorEvent($"consume: {e.Error.Reason}", e.Error.Code.ToString()));
+            reporter.Emit(new ErrorEvent($"consume: {e.Error.Reason}", e.Error.Code.ToString()));
             return null;
         }
         if (record is null) return null;
@@ -111,7 +111,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
         }
         if (reason is null) return true;
         _skipped++;
-        sink.Emit(new RecordSkippedEvent(record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, reason));
+        reporter.Emit(new RecordSkippedEvent(record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, reason));
         return false;
     }
 
@@ -119,13 +119,13 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     public void Added(ConsumeResult<string?, string?> record, string json, long? position)
     {
         _written++;
-        sink.Emit(new RowAddedEvent(record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, json, target.Table, position));
+        reporter.Emit(new RowAddedEvent(record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, json, target.Table, position));
     }
 
     public void AlreadyStored(ConsumeResult<string?, string?> record)
     {
         _alreadyStored++;
-        sink.Emit(new AlreadyStoredEvent(record.Topic, record.Partition.Value, record.Offset.Value, target.Table));
+        reporter.Emit(new AlreadyStoredEvent(record.Topic, record.Partition.Value, record.Offset.Value, target.Table));
     }
 
     /// <summary>The offsets-committed handler of `--commit auto`: "# Committed offsets for: testnum-0 {offset=53}".</summary>
@@ -137,10 +137,10 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
         var done = result.Offsets.Where(o => !o.Error.IsError && !result.Error.IsError && o.Offset.Value >= 0)
             .Where(o => !_committed.TryGetValue($"{o.Topic}-{o.Partition.Value}", out long c) || c != o.Offset.Value).ToList();
         foreach (var o in done) _committed[$"{o.Topic}-{o.Partition.Value}"] = o.Offset.Value;
-        if (done.Count > 0) sink.Emit(new CommittedEvent("auto", done.Select(o => PartitionOffset.From(o.TopicPartitionOffset)).ToList()));
+        if (done.Count > 0) reporter.Emit(new CommittedEvent("auto", done.Select(o => PartitionOffset.From(o.TopicPartitionOffset)).ToList()));
         if (failed.Count == 0) return;
         _failures++;
-        sink.Emit(new CommitFailedEvent("auto", result.Error.IsError ? result.Error.Reason : failed[0].Error.Reason,
+        reporter.Emit(new CommitFailedEvent("auto", result.Error.IsError ? result.Error.Reason : failed[0].Error.Reason,
             failed.Select(o => PartitionOffset.From(o.TopicPartitionOffset)).ToList()));
     }
 
@@ -148,7 +148,7 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
     public void WriteFailed(SinkWriteException e, string consequence)
     {
         _failures++;
-        sink.Emit(new ErrorEvent($"{e.Message}; stopping. {consequence}", "write_failed"));
+        reporter.Emit(new ErrorEvent($"{e.Message}; stopping. {consequence}", "write_failed"));
     }
 
     /// <summary>Close() (leave the group now, so the others rebalance at once) and release the client, within a bound.</summary>
@@ -164,14 +164,14 @@ internal sealed class SinkRun(string mode, ISinkTarget target, SinkOptions optio
             if (!close.Wait(options.CloseTimeout))
             {
                 _failures++;
-                sink.Emit(new ErrorEvent($"the consumer did not close within {options.CloseTimeout.TotalSeconds:0} s (is the group coordinator reachable?); " +
+                reporter.Emit(new ErrorEvent($"the consumer did not close within {options.CloseTimeout.TotalSeconds:0} s (is the group coordinator reachable?); " +
                                          "left without waiting: the group notices after session.timeout.ms", "shutdown_timeout"));
             }
         }
         catch (AggregateException e) when (e.InnerException is KafkaException k)
         {
             _failures++;
-            sink.Emit(new ErrorEvent($"close: {k.Error.Reason}", k.Error.Code.ToString()));
+            reporter.Emit(new ErrorEvent($"close: {k.Error.Reason}", k.Error.Code.ToString()));
         }
         return Outcome();
     }

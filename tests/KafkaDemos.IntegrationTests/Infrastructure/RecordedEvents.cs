@@ -7,16 +7,16 @@ namespace KafkaDemos.IntegrationTests.Infrastructure;
 /// Observes every event a demo reports in-process, so tests can read what it (and each consumer
 /// member) did. Given where a run wants a reporter, it is a silent one with this observer.
 /// </summary>
-public sealed class CollectingSink : IObserver<DemoEvent>
+public sealed class RecordedEvents : IObserver<DemoEvent>
 {
     private readonly List<DemoEvent> _events = [];
     private readonly Lock _lock = new();
 
-    public CollectingSink() => Reporter = Reporter.Silent(this);
+    public RecordedEvents() => Reporter = Reporter.Silent(this);
 
     public Reporter Reporter { get; }
 
-    public static implicit operator Reporter(CollectingSink sink) => sink.Reporter;
+    public static implicit operator Reporter(RecordedEvents sink) => sink.Reporter;
 
     public void OnNext(DemoEvent value)
     {
@@ -49,7 +49,7 @@ public sealed class CollectingSink : IObserver<DemoEvent>
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (then fails with the events so far).</summary>
-    public async Task WaitUntilAsync(Func<CollectingSink, bool> condition, TimeSpan timeout, string what)
+    public async Task WaitUntilAsync(Func<RecordedEvents, bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition(this))

@@ -36,7 +36,7 @@ public sealed record BenchSettings(int Size, int Partitions, ProducerConfig Prod
 /// code a learner runs, not a separate loop. The consumer run fills a fresh topic with the
 /// fire-and-forget demo, then reads back everything the broker kept with the auto-commit consumer.
 /// </summary>
-public static class BenchRuns
+public static class BenchRunner
 {
     /// <summary>Bytes per partition a consume run plans for: below the embedded broker's ~5 MiB per partition, with room for record overhead.</summary>
     public const long RetainedBytesPerPartition = 4L * 1024 * 1024;
