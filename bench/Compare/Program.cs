@@ -48,6 +48,11 @@ catch (SessionFailure e)
     Console.Error.WriteLine($"{ComparisonOptions.Name}: {e.Message}");
     return e.ExitCode;
 }
+catch (Exception e)
+{
+    Console.Error.WriteLine($"{ComparisonOptions.Name}: {e.Message}");
+    return 1;
+}
 finally
 {
     await session.DisposeAsync();
@@ -204,6 +209,7 @@ internal sealed class Session(ComparisonOptions o, CancellationToken stop) : IAs
         for (int r = 1; r <= o.Rounds; r++) cmd.AddRange(["--topic", $"vs.kcat.p{r}:{ProducePartitions}"]);
         _brokerCmd = [.. cmd];
         string log = Path.Combine(_work, "broker.log");
+        File.WriteAllText(log, "");
         _broker = ChildProcess.Start(_brokerCmd, log, log);
 
         // Ready = the banner is out (the declared topics exist; the listeners open before they are
@@ -253,7 +259,7 @@ internal sealed class Session(ComparisonOptions o, CancellationToken stop) : IAs
 
     // -f formats every record (key and value) as text, as a consumer that looks at them would.
     private string[] KcatConsume() =>
-        [_kcat!, "-C", "-b", _bootstrap, "-t", ConsumeTopic, "-o", "beginning", "-e", "-q", "-f", "%k %s\n", .. KcatConsumerSettings];
+        [_kcat!, "-C", "-b", _bootstrap, "-t", ConsumeTopic, "-o", "beginning", "-e", "-q", "-f", "%k %s\\n", .. KcatConsumerSettings];
 
     private string[] DemoProduce(string mode) =>
         ["dotnet", _demoDll, "bench", "produce", "--mode", mode, "--count", o.Count.ToString(), "--size", o.Size.ToString(),
