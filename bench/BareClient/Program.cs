@@ -1,4 +1,4 @@
-// The bare Confluent.Kafka loops eng/bench-vs-kcat.sh measures the demos against: what the
+// The bare Confluent.Kafka loops bench/Compare measures the demos against: what the
 // client costs with nothing of the project around it. Each loop is the shortest correct program
 // of its kind; the record format is the demos' (key = record number, value msg_<n> padded with
 // dots to --size bytes), and the client settings come as -X key=value like the demos'.

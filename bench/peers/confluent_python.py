@@ -1,4 +1,4 @@
-"""Confluent's Python client (confluent-kafka) as a peer for eng/bench-vs-kcat.sh.
+"""Confluent's Python client (confluent-kafka) as a peer for bench/Compare.
 
 The shortest correct loops of the course's Python producers: Producer_03_Async (produce with a
 delivery callback, poll(0) after each) and Producer_01_FireAndForget (produce, poll(0), no
