@@ -60,10 +60,10 @@ public sealed record LostEvent(IReadOnlyList<TopicPartition> Partitions) : Consu
 }
 
 /// <summary>
-/// Offsets the group coordinator accepted: "# Committed offsets for: ak03.test-0 {offset=53}", one line
-/// per partition as the course's print_commit_result. <c>how</c> says which call committed them.
+/// Offsets the group coordinator accepted: "# Committed offsets for: ak03.test-0 {offset=53}", one status line (stderr: the records alone are data)
+/// for each partition, as the course's print_commit_result. <c>how</c> says which call committed them.
 /// </summary>
-public sealed record CommittedEvent(string How, IReadOnlyList<PartitionOffset> Offsets) : ConsumerEvent("committed", isData: true)
+public sealed record CommittedEvent(string How, IReadOnlyList<PartitionOffset> Offsets) : ConsumerEvent("committed")
 {
     public override string? ToText() => string.Join(Environment.NewLine, Offsets.Select(o => $"{Prefix}# Committed offsets for: {o} ({How})"));
 }
@@ -76,7 +76,7 @@ public sealed record CommitFailedEvent(
     string How,
     string Error,
     IReadOnlyList<PartitionOffset> Offsets,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null) : ConsumerEvent("commit_failed", isData: true)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null) : ConsumerEvent("commit_failed")
 {
     public override string? ToText() =>
         $"{Prefix}# Failed to commit offsets: {Error}: {List(Offsets.Select(o => o.ToString()))} ({How})" + (Note is null ? "" : $"{Environment.NewLine}{Prefix}  {Note}");
