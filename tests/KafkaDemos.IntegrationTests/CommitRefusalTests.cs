@@ -75,6 +75,22 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_commit_retried_through_a_rebalance_says_so_once_in_its_commit_line()
+    {
+        kafka.RequireEmbedded("injects refused commits");
+        // Fewer refusals than the commit's retries: it goes through on the third try.
+        var refusals = Enumerable.Repeat(ErrorCode.RebalanceInProgress, 2).ToArray();
+
+        var (outcome, sink, committed) = await ConsumeWithRefusedCommitsAsync(SyncCommitConsumer.RunAsync, refusals);
+
+        Assert.Empty(sink.Of<CommitFailedEvent>());
+        Assert.DoesNotContain(sink.Of<WarningEvent>(), w => w.Message.Contains("refused", StringComparison.Ordinal));
+        Assert.Contains(sink.Of<CommittedEvent>(), c => c.How.Contains("after 2 refusal(s) while the group rebalanced", StringComparison.Ordinal));
+        Assert.Equal(2L, (long)outcome.ToSummary().Extension!["commit_retries"]!);
+        Assert.Equal(Records, committed);
+    }
+
+    [Fact]
     public async Task Negative_control_a_commit_refused_for_another_reason_fails_the_run()
     {
         kafka.RequireEmbedded("injects refused commits");

@@ -60,7 +60,8 @@ public sealed record ConsumeOutcome(
     IReadOnlyList<string> Assignment,
     TimeSpan Elapsed,
     bool Crashed,
-    bool Abandoned)
+    bool Abandoned,
+    long CommitRetries = 0)
 {
     /// <summary>
     /// True when no commit failed for a reason that loses track of progress and the consumer left the
@@ -78,6 +79,7 @@ public sealed record ConsumeOutcome(
         new("committed", Committed.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value)),
         new("commit_failures", CommitFailures),
         new("commits_refused_while_rebalancing", CommitsRefusedWhileRebalancing),
+        new("commit_retries", CommitRetries),
         new("elapsed_s", Math.Round(Elapsed.TotalSeconds, 2)),
         .. Crashed ? [new KeyValuePair<string, object?>("crashed", true)] : Array.Empty<KeyValuePair<string, object?>>(),
     ]);

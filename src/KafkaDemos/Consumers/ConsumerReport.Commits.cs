@@ -35,12 +35,17 @@ public sealed partial class ConsumerReport
     /// Commit again (after a short wait here). A coordinator in the middle of a rebalance answers
     /// REBALANCE_IN_PROGRESS until every member has synced; the commit is still this member's to
     /// make, so it is tried again a few times (about a second in all). If the rebalance outlasts
-    /// that, nothing is lost: the next owner resumes from the last committed offset.
+    /// that, nothing is lost: the next owner resumes from the last committed offset. The retries are
+    /// counted, not printed one by one: the commit line that follows says how many it took.
     /// </summary>
     public bool RetryCommit(KafkaException e, string how, int attempt)
     {
         if (!IsRebalanceInProgress(e) || attempt >= CommitAttempts) return false;
-        _reporter.Emit(new WarningEvent($"{Who}commit ({how}) refused while the group rebalances; trying again ({attempt}/{CommitAttempts - 1})"));
+        lock (_lock)
+        {
+            _commitRetries++;
+            _retriesSinceCommit++;
+        }
         Thread.Sleep(CommitRetryDelay);
         return true;
     }
@@ -94,6 +99,8 @@ public sealed partial class ConsumerReport
         var moved = new List<PartitionOffset>();
         lock (_lock)
         {
+            if (_retriesSinceCommit > 0) how += $", after {_retriesSinceCommit} refusal(s) while the group rebalanced";
+            _retriesSinceCommit = 0;
             foreach (var o in offsets.Where(o => o.Offset.Value >= 0))
             {
                 if (_committed.TryGetValue(o.TopicPartition, out long c) && c == o.Offset.Value) continue;
@@ -114,6 +121,7 @@ public sealed partial class ConsumerReport
         bool rebalancing = error.Code == ErrorCode.RebalanceInProgress;
         lock (_lock)
         {
+            _retriesSinceCommit = 0;
             if (rebalancing) _refusedWhileRebalancing++;
             else _commitFailures++;
         }

@@ -35,6 +35,8 @@ public sealed partial class ConsumerReport
     private long _skipped;
     private long _commitFailures;
     private long _refusedWhileRebalancing;
+    private long _commitRetries;
+    private long _retriesSinceCommit;
     private bool _crashed;
     private bool _abandoned;
     private TimeSpan? _elapsed;
@@ -286,7 +288,8 @@ public sealed partial class ConsumerReport
                 ConsumerEvent.Sorted(_assignment).Select(TopicPartitionJsonConverter.Format).ToList(),
                 _elapsed ?? _clock.Elapsed,
                 _crashed,
-                _abandoned);
+                _abandoned,
+                _commitRetries);
         }
     }
 }
