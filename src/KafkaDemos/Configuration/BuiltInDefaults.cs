@@ -5,10 +5,13 @@ public static class BuiltInDefaults
 {
     public const string Source = "default";
 
+    /// <summary>The shared default client.id (also the worked example's); `demo consume` makes it its own per process.</summary>
+    public const string ClientId = "kafka-demos";
+
     public static IEnumerable<ConfigEntry> Entries()
     {
         yield return new(ConfigSections.Common, "bootstrap.servers", "localhost:9092", Source);
-        yield return new(ConfigSections.Common, "client.id", "kafka-demos", Source);
+        yield return new(ConfigSections.Common, "client.id", ClientId, Source);
         // Short enough that a learner sees a failed delivery when the broker goes away.
         yield return new(ConfigSections.Producer, "message.timeout.ms", "10000", Source);
         // Each message waiting for its delivery report holds a .NET GC handle; a smaller backlog than

@@ -149,6 +149,9 @@ public static class ConsumeCommand
                 ctx.Flag(groupProtocol, ConfigSections.Consumer, "group.protocol"));
             var protocolNotes = new List<string>();
             var consumerConfig = GroupProtocolSettings.Apply(config, config.ConsumerConfig(), protocolNotes);
+            // Several terminals run `demo consume` side by side: with the shared default client id every
+            // member would look alike in `groups watch` and the broker's logs, so each gets its process id.
+            if (consumerConfig.ClientId == BuiltInDefaults.ClientId) consumerConfig.ClientId = $"{BuiltInDefaults.ClientId}-{Environment.ProcessId}";
             protocolNotes.ForEach(ctx.Info);
             if (string.IsNullOrWhiteSpace(ctx.Get(statusTopic))) throw new UsageException($"--status-topic '{ctx.Get(statusTopic)}' is empty: name a topic, or give --no-status-report");
             if (ctx.Get(reportStatus) && ctx.Get(noStatus)) throw new UsageException("--report-status contradicts --no-status-report: give one of them");
@@ -174,7 +177,7 @@ public static class ConsumeCommand
                 CommitEvery = every,
                 StatusTopic = status.Topic,
             };
-            ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' with --commit {strategy} " +
+            ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' as client '{consumerConfig.ClientId}' with --commit {strategy} " +
                      $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}, " +
                      $"group.protocol={GroupProtocolSettings.Of(consumerConfig)}); Ctrl+C stops.");
             ctx.Info(status.Reason);
