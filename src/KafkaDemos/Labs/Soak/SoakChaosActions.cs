@@ -14,10 +14,20 @@ public sealed partial class SoakConductor
         while (!producing.IsCompleted)
         {
             await Task.WhenAny(producing, Task.Delay(Tick));
-            ctx.Cancellation.ThrowIfCancellationRequested();
+            // Ctrl+C: no more chaos; the action under way has undone its fault (ActAsync's finally).
+            if (ctx.Cancellation.IsCancellationRequested) return;
             await SuperviseAsync();
             if (next < plan.Count && produceClock.Elapsed >= plan[next].At && !producing.IsCompleted)
-                await ActAsync(plan[next++], produceClock);
+            {
+                try
+                {
+                    await ActAsync(plan[next++], produceClock);
+                }
+                catch (OperationCanceledException) when (ctx.Cancellation.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
         }
     }
 

@@ -87,6 +87,7 @@ public sealed partial class SoakConductor(DemoContext ctx, DemoConfiguration con
 
     private async Task<(SoakVerdict, ProduceResult, IReadOnlyList<MemoryRow>, TimeSpan)> WorkAsync(IReadOnlyList<ChaosAction> plan, SoakMemory memory)
     {
+        Task<ProduceResult>? producing = null;
         try
         {
             for (int i = 0; i < settings.Consumers; i++) StartMember(NextName());
@@ -95,7 +96,7 @@ public sealed partial class SoakConductor(DemoContext ctx, DemoConfiguration con
             _phase = "producing";
             var produceClock = Stopwatch.StartNew();
             _lines = new PacedLines(settings.Rate, settings.Duration, ctx.Cancellation);
-            var producing = ProduceAsync(_lines, ctx.Cancellation);
+            producing = ProduceAsync(_lines, ctx.Cancellation);
             await ChaosAsync(plan, produceClock, producing);
             var produced = await producing;
             var produceTime = produceClock.Elapsed;
@@ -116,6 +117,14 @@ public sealed partial class SoakConductor(DemoContext ctx, DemoConfiguration con
         }
         finally
         {
+            // Ctrl+C or a failure: the producer flushes what it sent while the broker and the members
+            // are still there (the chaos has restored every fault by now), so the stop itself fails no
+            // delivery; only then do the members stop and the broker go.
+            if (producing is { IsCompleted: false })
+            {
+                try { await producing; }
+                catch (OperationCanceledException) { }
+            }
             await StopAllAsync();
         }
     }
