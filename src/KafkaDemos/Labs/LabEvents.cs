@@ -13,29 +13,8 @@ public sealed record LabStepEvent(string Lab, int Step, string Title) : DemoEven
 /// One row of a lab's final table, for machines: the fields are flattened into the JSON line
 /// ({"event":"lab_row","lab":"delivery","setting":"acks=all",...}); text mode shows the table instead.
 /// </summary>
-public sealed record LabRowEvent(string Lab, IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("lab_row", isData: true)
+public sealed record LabRowEvent(string Lab, IReadOnlyList<KeyValuePair<string, object?>> Fields) : FlattenedEvent("lab_row", Fields, isData: true)
 {
-    private readonly IReadOnlyList<KeyValuePair<string, object?>>? _fields = Fields;
-    private readonly Dictionary<string, object?>? _read;
-
-    [JsonIgnore]
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields
-    {
-        get => _fields ?? [.. _read ?? []];
-        init => _fields = value;
-    }
-
-    /// <summary>
-    /// Written flattened. Read back (EventJson), the reader fills the dictionary it is handed after
-    /// setting it, so it is kept, not copied: its entries, in their order, are the fields.
-    /// </summary>
-    [JsonExtensionData]
-    public Dictionary<string, object?>? Extension
-    {
-        get => _fields?.ToDictionary(f => f.Key, f => f.Value) ?? _read;
-        init => _read = value;
-    }
-
     public override string? ToText() => null;
 }
 

@@ -33,29 +33,8 @@ public sealed record ErrorEvent(string Message, [property: JsonIgnore(Condition 
 /// The closing figures of a command. Fields are flattened into the JSON line
 /// ({"event":"summary","of":"produce","sent":10,...}); text mode prints "name: value" pairs.
 /// </summary>
-public sealed record SummaryEvent(string Of, IReadOnlyList<KeyValuePair<string, object?>> Fields) : DemoEvent("summary")
+public sealed record SummaryEvent(string Of, IReadOnlyList<KeyValuePair<string, object?>> Fields) : FlattenedEvent("summary", Fields)
 {
-    private readonly IReadOnlyList<KeyValuePair<string, object?>>? _fields = Fields;
-    private readonly Dictionary<string, object?>? _read;
-
-    [JsonIgnore]
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields
-    {
-        get => _fields ?? [.. _read ?? []];
-        init => _fields = value;
-    }
-
-    /// <summary>
-    /// Written flattened. Read back (EventJson), the reader fills the dictionary it is handed after
-    /// setting it, so it is kept, not copied: its entries, in their order, are the fields.
-    /// </summary>
-    [JsonExtensionData]
-    public Dictionary<string, object?>? Extension
-    {
-        get => _fields?.ToDictionary(f => f.Key, f => f.Value) ?? _read;
-        init => _read = value;
-    }
-
     public override string? ToText() => "Summary: " + string.Join(", ", Fields.Select(f => Describe(f.Key, f.Value)));
 
     /// <summary>"elapsed_s" = 1.5 reads "elapsed 1.5 s", "msg_per_s" = 10 reads "10 msg/s", "total_lag" reads "total lag".</summary>
@@ -76,4 +55,34 @@ public sealed record SummaryEvent(string Of, IReadOnlyList<KeyValuePair<string, 
         System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };
+}
+
+/// <summary>
+/// An event whose figures are flattened into its JSON line beside "event" (a summary, a lab's row):
+/// any number of named fields, in order, written as properties and read back the same way.
+/// </summary>
+public abstract record FlattenedEvent : DemoEvent
+{
+    private readonly IReadOnlyList<KeyValuePair<string, object?>>? _fields;
+    private readonly Dictionary<string, object?>? _read;
+
+    protected FlattenedEvent(string name, IReadOnlyList<KeyValuePair<string, object?>> fields, bool isData = false) : base(name, isData) => _fields = fields;
+
+    [JsonIgnore]
+    public IReadOnlyList<KeyValuePair<string, object?>> Fields
+    {
+        get => _fields ?? [.. _read ?? []];
+        init => _fields = value;
+    }
+
+    /// <summary>
+    /// Written flattened. Read back (EventJson), the reader fills the dictionary it is handed after
+    /// setting it, so it is kept, not copied: its entries, in their order, are the fields.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, object?>? Extension
+    {
+        get => _fields?.ToDictionary(f => f.Key, f => f.Value) ?? _read;
+        init => _read = value;
+    }
 }
