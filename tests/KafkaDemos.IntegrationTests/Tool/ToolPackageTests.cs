@@ -46,8 +46,9 @@ public sealed class ToolPackageTests : IAsyncLifetime
         string sources = CopySources(Path.Combine(_work, "src"));
         string pack = Path.Combine(_work, "pack");
 
+        // No build server outlives the test (nor competes with the run for the machine's cores).
         var packed = await RunAsync("dotnet", ["pack", Path.Combine(sources, "src", "KafkaDemos", "KafkaDemos.csproj"), "-c", "Release",
-            "-o", pack, "--nologo", $"-p:PackageVersion={version}"], _work, PackTimeout);
+            "-o", pack, "--nologo", "--disable-build-servers", $"-p:PackageVersion={version}"], _work, PackTimeout);
         Assert.True(packed.ExitCode == 0, "dotnet pack failed\n" + packed);
         string package = Assert.Single(Directory.GetFiles(pack, "*.nupkg"));
         Assert.Equal($"KafkaDemos.{version}.nupkg", Path.GetFileName(package));
