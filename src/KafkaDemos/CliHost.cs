@@ -9,8 +9,8 @@ using KafkaDemos.Native;
 namespace KafkaDemos;
 
 /// <summary>
-/// Runs the command tree: usage errors exit 2 (System.CommandLine's default is 1), Ctrl+C and
-/// SIGTERM cancel the running demo so it can stop cleanly (a second Ctrl+C exits at once),
+/// Runs the command tree: usage errors exit 2 (System.CommandLine's default is 1), Ctrl+C,
+/// SIGTERM and (on Windows) Ctrl+Break cancel the running demo so it can stop cleanly (a second Ctrl+C exits at once),
 /// and nothing unexpected reaches the user as a stack trace.
 /// </summary>
 public static class CliHost
@@ -39,6 +39,14 @@ public static class CliHost
             context.Cancel = true;
             cancel.Cancel();
         });
+        // Windows: a parent (DemoChild) stops a child demo with Ctrl+Break, which .NET raises as SIGQUIT.
+        using var ctrlBreak = OperatingSystem.IsWindows()
+            ? PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context =>
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            })
+            : null;
 
         try
         {

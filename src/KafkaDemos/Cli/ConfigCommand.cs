@@ -13,8 +13,9 @@ public static class ConfigCommand
             Print the effective configuration for producer, consumer and admin clients, each value
             with its source (default, appsettings.json, a .properties file, env, flag). Secrets are masked.
 
-            Sources, lowest to highest: built-in defaults; appsettings.json (current directory, else next
-            to the executable; --config FILE.json replaces it); --config FILE.properties; environment
+            Sources, lowest to highest: built-in defaults; appsettings.json (current directory, else the
+            worked example next to the executable of a ./demo build, which an installed tool leaves out;
+            --config FILE.json replaces it); --config FILE.properties; environment
             (KAFKA_BOOTSTRAP_SERVERS, KAFKA_<PROPERTY>, KAFKA_PRODUCER_<PROPERTY>, KAFKA_CONSUMER_<PROPERTY>,
             KAFKA_ADMIN_<PROPERTY> with dots as underscores; KAFKADEMOS_Demo__Topic for demo settings);
             flags (-b, -X key=value, --topic, --group).
@@ -27,7 +28,9 @@ public static class ConfigCommand
         show.SetDemoAction(ctx =>
         {
             var config = ctx.LoadConfiguration();
-            ctx.Info(config.ConfigFile is null ? "No appsettings.json found; using built-in defaults." : $"Config file: {config.ConfigFile}");
+            ctx.Info(config.ConfigFile is null
+                ? $"Config file: none (no appsettings.json in {Environment.CurrentDirectory} nor next to the executable); built-in defaults, environment and flags."
+                : $"Config file: {config.ConfigFile}");
             foreach (var kind in Enum.GetValues<ClientKind>())
             {
                 var rows = config.Client(kind).OrderBy(p => p.Key, StringComparer.Ordinal)

@@ -7,7 +7,8 @@ namespace KafkaDemos.Labs;
 /// <summary>
 /// The one way this project starts `demo … -o json` as a child process: its stdout lines come back
 /// as typed events (through <see cref="EventJson"/>), its last stderr lines are kept to say why it
-/// failed, and it is stopped gracefully (SIGTERM, as Ctrl+C) and then, past a bound, killed.
+/// failed, and it is stopped gracefully (as Ctrl+C: SIGTERM on Unix, Ctrl+Break to its own process
+/// group on Windows) and then, past a bound, killed.
 /// </summary>
 public sealed class DemoChild : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class DemoChild : IAsyncDisposable
     private readonly Queue<string> _stderr = new();
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _ownGroup;
     private volatile bool _killed;
 
     /// <param name="start">As <see cref="DemoExecutable.StartInfo"/> builds it (streams redirected).</param>
@@ -37,6 +39,7 @@ public sealed class DemoChild : IAsyncDisposable
         _onStdout = onStdout;
         _onStderr = onStderr;
         if (onEvent is not null) EventJson.Prepare();
+        _ownGroup = PrepareForGracefulStop(start, GracefulStopFor(OperatingSystem.IsWindows()));
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnStdout(e.Data);
         _process.ErrorDataReceived += (_, e) => OnStderr(e.Data);
@@ -72,6 +75,23 @@ public sealed class DemoChild : IAsyncDisposable
 
     public static bool IsCleanExit(int exitCode, bool killed) => !killed && exitCode == ExitCodes.Success;
 
+    /// <summary>How a clean stop is asked for on this OS (both reach `demo` as Ctrl+C does).</summary>
+    public static GracefulStop GracefulStopFor(bool windows) => windows ? GracefulStop.CtrlBreakToProcessGroup : GracefulStop.SigTerm;
+
+    /// <summary>
+    /// For <see cref="GracefulStop.CtrlBreakToProcessGroup"/> the child starts in a process group of
+    /// its own, so that a Ctrl+Break sent to that group reaches the child (and its children) and not
+    /// this process. True when it set that up; false for SIGTERM, which needs nothing.
+    /// </summary>
+    public static bool PrepareForGracefulStop(ProcessStartInfo start, GracefulStop stop)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (stop != GracefulStop.CtrlBreakToProcessGroup) return false;
+        if (!OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Ctrl+Break to a process group is a Windows console signal");
+        start.CreateNewProcessGroup = true;
+        return true;
+    }
+
     /// <summary>The last lines of its stderr, to say why it failed.</summary>
     public string LastStderr
     {
@@ -86,33 +106,38 @@ public sealed class DemoChild : IAsyncDisposable
     }
 
     /// <summary>
-    /// Asks for a clean stop (SIGTERM on Unix, as Ctrl+C; Windows has no signal for a child without
-    /// a console, so it is killed there) and kills it if it has not ended within <paramref name="bound"/>.
-    /// Returns true when it stopped without being killed.
+    /// Asks for a clean stop (<see cref="Terminate"/>) and kills the child if it has not ended within
+    /// <paramref name="bound"/>, or at once where the request cannot be sent (on Windows, when this
+    /// process has no console to share with the child). Returns true when it stopped without being killed.
     /// </summary>
     public async Task<bool> StopAsync(TimeSpan bound)
     {
-        if (OperatingSystem.IsWindows() && !_process.HasExited) Kill();
-        else Terminate();
+        if (!Terminate() && !_process.HasExited) Kill();
         if (await WaitForExitAsync(bound)) return !_killed;
         Kill();
         await WaitForExitAsync(bound);
         return false;
     }
 
-    /// <summary>SIGINT, exactly as Ctrl+C in a terminal sends it (Unix only; false where there is no such signal).</summary>
-    public bool Interrupt()
-    {
-        if (OperatingSystem.IsWindows() || _process.HasExited) return false;
-        PosixSignals.Kill(_process.Id, PosixSignals.SigInt);
-        return true;
-    }
+    /// <summary>
+    /// SIGINT, exactly as Ctrl+C in a terminal sends it; on Windows Ctrl+Break to the child's process
+    /// group, which `demo` handles as Ctrl+C. False when it has exited or the request could not be sent.
+    /// </summary>
+    public bool Interrupt() => RequestStop(PosixSignals.SigInt);
 
-    /// <summary>SIGTERM without waiting: a test or lab that awaits the exit itself.</summary>
-    public bool Terminate()
+    /// <summary>
+    /// A clean stop without waiting, for a test or lab that awaits the exit itself: SIGTERM on Unix,
+    /// Ctrl+Break to the child's process group on Windows. False when it has exited or the request could not be sent.
+    /// </summary>
+    public bool Terminate() => RequestStop(PosixSignals.SigTerm);
+
+    private bool RequestStop(int unixSignal)
     {
-        if (OperatingSystem.IsWindows() || _process.HasExited) return false;
-        PosixSignals.Kill(_process.Id, PosixSignals.SigTerm);
+        if (_process.HasExited) return false;
+        if (OperatingSystem.IsWindows())
+            // Only to a group of its own: group 0 would be every process on this console, this one too.
+            return _ownGroup && WindowsConsole.SendCtrlBreak(_process.Id);
+        PosixSignals.Kill(_process.Id, unixSignal);
         return true;
     }
 
@@ -179,4 +204,14 @@ public sealed class DemoChild : IAsyncDisposable
         if (!Exited.IsCompleted) await StopAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
     }
+}
+
+/// <summary>The clean stop <see cref="DemoChild"/> asks for, per OS.</summary>
+public enum GracefulStop
+{
+    /// <summary>Linux, macOS: SIGTERM to the child, which `demo` handles as Ctrl+C.</summary>
+    SigTerm,
+
+    /// <summary>Windows: Ctrl+Break to the child's own process group (.NET's SIGQUIT), which `demo` handles as Ctrl+C.</summary>
+    CtrlBreakToProcessGroup,
 }

@@ -69,7 +69,6 @@ public static partial class RebalanceLab
             if (memberCount is < 1 or > 20) throw new UsageException($"--consumers {memberCount} must be between 1 and 20");
             if (partitionCount is < 1 or > 64) throw new UsageException($"--partitions {partitionCount} must be between 1 and 64");
             bool asProcesses = ctx.Get(processes);
-            if (asProcesses && OperatingSystem.IsWindows()) throw new UsageException("--processes stops its children with SIGTERM, which Windows lacks: run without it");
             string strategy = ctx.Get(assignment)!;
             string protocol = ctx.Get(groupProtocol)!;
             if (protocol == GroupProtocolSettings.Consumer && ctx.Parse.GetResult(assignment) is { Implicit: false })

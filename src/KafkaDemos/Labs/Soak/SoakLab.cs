@@ -81,7 +81,6 @@ public static class SoakLab
                 ctx.Get(duration), ctx.Get(rate), ctx.Get(consumers), ctx.Get(partitions),
                 ctx.Get(commit)!, ctx.Get(seed), ctx.Get(every), ctx.Get(protocol)!, ctx.Get(breakIt) == Acks0);
             settings.Validate();
-            if (OperatingSystem.IsWindows()) throw new UsageException("lab soak stops its members with SIGTERM, which Windows lacks");
 
             var config = ctx.LoadConfiguration();
             // The members are `demo consume --group-protocol consumer`: a setting they would refuse is refused here, before anything starts.
