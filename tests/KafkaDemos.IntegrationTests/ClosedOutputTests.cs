@@ -17,16 +17,19 @@ public sealed class ClosedOutputTests(KafkaFixture kafka) : IDisposable
     private static long MostWritten(string topic) => 3 + (64 * 1024 + 16 * 1024) / $"{topic}-0-0 : (0 , 0)".Length;
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("specified")]
-    [InlineData("auto")]
-    public async Task Consume_into_a_closed_pipe_stops_exits_1_and_commits_only_what_it_wrote(string strategy)
+    [InlineData("sync", "text")]
+    [InlineData("sync", "json")]
+    [InlineData("specified", "text")]
+    [InlineData("auto", "text")]
+    [InlineData("async", "text")]
+    [InlineData("rebalance", "text")]
+    public async Task Consume_into_a_closed_pipe_stops_exits_1_and_commits_only_what_it_wrote(string strategy, string format)
     {
         string topic = await kafka.CreateTopicAsync("closed-consume", 2);
         await ConsumerKit.ProduceAsync(kafka, topic, Count, partitions: 2);
         string group = KafkaFixture.UniqueName("g-closed");
 
-        var run = await ClosedPipe.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-g", group, "--commit", strategy, "--exit-at-end"), lines: 3);
+        var run = await ClosedPipe.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-g", group, "--commit", strategy, "--exit-at-end", "-o", format), lines: 3);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal(3, run.Lines.Count);
