@@ -58,7 +58,10 @@ public static class AsyncCommitConsumer
 
         // Step 5: a clean stop commits what was processed, synchronously, then Close() leaves the group.
         if (run.CrashRequested) return;
-        CommitOffsets(consumer, run, run.Processed(), "sync on shutdown");
+        var processed = run.Processed();
+        // After stdout closed, records stored but never printed are stored back, so Close() commits none of them.
+        if (run.OutputClosed) foreach (var offset in processed) consumer.StoreOffset(offset);
+        CommitOffsets(consumer, run, processed, "sync on shutdown");
         consumer.Close();
     }
 

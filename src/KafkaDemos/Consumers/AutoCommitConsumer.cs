@@ -48,6 +48,29 @@ public static class AutoCommitConsumer
         // Step 5: Close() makes one last commit and leaves the group, so the others rebalance at
         // once. A crash skips it and loses everything consumed since the last tick (those records come again).
         if (run.CrashRequested) return;
+        if (run.OutputClosed)
+        {
+            // stdout's reader has gone: the timer may have committed records consume() returned
+            // but nobody saw. Commit the last printed offsets instead, and leave without Close(),
+            // whose own commit would store the consumed ones again; the group notices after session.timeout.ms.
+            CommitPrinted(consumer, run);
+            return;
+        }
         consumer.Close();
+    }
+
+    private static void CommitPrinted(IConsumer<string?, string?> consumer, ConsumerReport run)
+    {
+        var printed = run.Processed();
+        if (printed.Count == 0) return;
+        try
+        {
+            consumer.Commit(printed);
+            run.Committed(printed, "printed, on shutdown");
+        }
+        catch (KafkaException e)
+        {
+            run.CommitFailed(e, "printed, on shutdown", printed);
+        }
     }
 }

@@ -13,19 +13,31 @@ public sealed partial class ConsumerReport
     /// <summary>
     /// "Last processed offset + 1" of each partition that moved since this member's last commit:
     /// every owned partition, or only <paramref name="partitions"/> (a revoke handler's).
+    /// Only records whose lines reached the output count: the buffered lines are written out first,
+    /// and once stdout's reader has gone (`| head`), nothing past the last line written is offered.
     /// </summary>
     public List<TopicPartitionOffset> Processed(IEnumerable<TopicPartitionOffset>? partitions = null)
     {
+        bool allPrinted = _reporter.FlushOutput();
         lock (_lock)
         {
+            if (allPrinted)
+            {
+                foreach (var (tp, offset) in _processed) _printed[tp] = offset;
+            }
             var which = partitions?.Select(p => p.TopicPartition).ToHashSet() ?? _assignment;
-            return _processed
+            return _printed
                 .Where(p => which.Contains(p.Key))
-                .Where(p => !_committed.TryGetValue(p.Key, out long c) || c < p.Value)
+                // Normally a commit only moves forward; after stdout closed, a background commit of
+                // records consumed but never printed is moved back to the last printed line.
+                .Where(p => !_committed.TryGetValue(p.Key, out long c) || c != p.Value)
                 .Select(p => new TopicPartitionOffset(p.Key, p.Value))
                 .ToList();
         }
     }
+
+    /// <summary>stdout's reader has gone: the loop has stopped, and records not printed are not processed.</summary>
+    public bool OutputClosed => _reporter.OutputClosed.IsCancellationRequested;
 
     private const int CommitAttempts = 4;
     private static readonly TimeSpan CommitRetryDelay = TimeSpan.FromMilliseconds(250);

@@ -31,6 +31,7 @@ public sealed partial class ConsumerReport
     private readonly HashSet<TopicPartition> _atEnd = [];
     private readonly Dictionary<TopicPartition, long> _processed = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
+    private readonly Dictionary<TopicPartition, long> _printed = [];
     private long _consumed;
     private long _skipped;
     private long _commitFailures;
@@ -121,7 +122,7 @@ public sealed partial class ConsumerReport
     {
         get
         {
-            if (_stop.IsCancellationRequested) return false;
+            if (_stop.IsCancellationRequested || _reporter.OutputClosed.IsCancellationRequested) return false;
             // Only this thread counts records, so reading the counts needs no lock.
             if (_options.MaxMessages is long max && _consumed + _skipped >= max) return false;
             if (!_options.ExitAtEnd) return true;
@@ -165,7 +166,8 @@ public sealed partial class ConsumerReport
     /// <summary>
     /// The course's per-record work: print('%s-%d-%d : (%s , %s)') and the simulated work
     /// (--process-delay, cut short by a stop); with --json a value that is not JSON is reported
-    /// as skipped. Either way the record counts as processed: its offset + 1 may be committed.
+    /// as skipped. Either way the record counts as processed: its offset + 1 may be committed,
+    /// once its line has reached the output (see <see cref="Processed"/>).
     /// </summary>
     public void Process(ConsumeResult<string?, string?> record)
     {
@@ -186,6 +188,8 @@ public sealed partial class ConsumerReport
         if (_reporter.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
             record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
         if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
+        // Printing is the work: a record whose line could not be written (stdout closed) is not processed.
+        if (_reporter.OutputClosed.IsCancellationRequested) return;
         lock (_lock)
         {
             _consumed++;
@@ -224,7 +228,11 @@ public sealed partial class ConsumerReport
         lock (_lock)
         {
             _assignment.UnionWith(list);
-            foreach (var p in list) _processed.Remove(p);
+            foreach (var p in list)
+            {
+                _processed.Remove(p);
+                _printed.Remove(p);
+            }
         }
         Emit(new AssignedEvent(ConsumerEvent.Sorted(list)));
         _status?.Assigned(list);

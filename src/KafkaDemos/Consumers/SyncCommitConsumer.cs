@@ -59,7 +59,9 @@ public static class SyncCommitConsumer
 
     /// <summary>
     /// consumer.commit(asynchronous=False) with print_sync_commit_result: commit the offsets
-    /// consume() returned and wait for the coordinator's answer. A commit refused because the group
+    /// consume() returned, once each record is processed (its line printed), and wait for the
+    /// coordinator's answer. They are named explicitly: after stdout's reader has gone, the last
+    /// record consume() returned was not printed, so it is not committed. A commit refused because the group
     /// is rebalancing is still this member's to make, so it is tried again while the run allows.
     /// </summary>
     private static void CommitSync(IConsumer<string?, string?> consumer, ConsumerReport run, string how)
@@ -70,7 +72,8 @@ public static class SyncCommitConsumer
         {
             try
             {
-                run.Committed(consumer.Commit(), how);
+                consumer.Commit(tried);
+                run.Committed(tried, how);
                 return;
             }
             catch (KafkaException e)

@@ -52,7 +52,7 @@ public sealed partial class ProducerReport
         bool interrupted = _interrupted;
         long sent = Interlocked.Read(ref _sent), delivered = Interlocked.Read(ref _delivered), failed = Interlocked.Read(ref _failed);
         var elapsed = _clock.Elapsed;
-        _reporter.Emit(new InfoEvent(interrupted ? "Message sending stopped (Ctrl+C)." : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
+        _reporter.Emit(new InfoEvent(interrupted ? (_reporter.OutputClosed.IsCancellationRequested ? "Message sending stopped (stdout closed)." : "Message sending stopped (Ctrl+C).") : _fatal is null && _usageError is null ? "Message sending completed!" : "Message sending stopped."));
 
         var result = new ProduceResult(_mode, sent, _tracksDeliveries ? delivered : null, failed, _notDelivered, elapsed, interrupted, _fatal);
         List<KeyValuePair<string, object?>> fields =

@@ -7,6 +7,9 @@ public interface IOutput
 
     /// <summary>Writes out anything buffered (call before the process exits).</summary>
     void Flush();
+
+    /// <summary>Cancelled once stdout's reader has gone (a closed pipe): nothing more reaches it.</summary>
+    CancellationToken Closed => CancellationToken.None;
 }
 
 public enum OutputFormat

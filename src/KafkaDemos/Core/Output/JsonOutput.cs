@@ -18,6 +18,7 @@ public sealed class JsonOutput : IOutput
     private readonly Utf8JsonWriter _writer;
     private readonly Lock _lock = new();
     private readonly Timer _flusher;
+    private readonly StdoutPipe _pipe = new();
 
     public JsonOutput(Stream stdout)
     {
@@ -27,21 +28,43 @@ public sealed class JsonOutput : IOutput
         _flusher = new Timer(_ => Flush(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
+    public CancellationToken Closed => _pipe.Token;
+
     public void Emit(DemoEvent e)
     {
         lock (_lock)
         {
-            JsonSerializer.Serialize(_writer, e, e.GetType(), Options);
-            _writer.Flush();
-            _writer.Reset();
-            _stream.WriteByte((byte)'\n');
-            // Per-message events stay buffered for throughput; everything else is visible at once.
-            if (!e.IsPerMessage) _stream.Flush();
+            if (_pipe.IsClosed) return;
+            try
+            {
+                JsonSerializer.Serialize(_writer, e, e.GetType(), Options);
+                _writer.Flush();
+                _writer.Reset();
+                _stream.WriteByte((byte)'\n');
+                // Per-message events stay buffered for throughput; everything else is visible at once.
+                if (!e.IsPerMessage) _stream.Flush();
+            }
+            catch (IOException failed)
+            {
+                _writer.Reset();
+                _pipe.Trip(failed);
+            }
         }
     }
 
     public void Flush()
     {
-        lock (_lock) _stream.Flush();
+        lock (_lock)
+        {
+            if (_pipe.IsClosed) return;
+            try
+            {
+                _stream.Flush();
+            }
+            catch (IOException failed)
+            {
+                _pipe.Trip(failed);
+            }
+        }
     }
 }

@@ -18,6 +18,7 @@ public sealed class TextOutput : IOutput
     private readonly Lock _lock = new();
     private readonly Timer? _flusher;
     private readonly bool _stdoutIsTerminal;
+    private readonly StdoutPipe _pipe = new();
     private Func<string>? _live;
     private TextWriter? _liveWriter;
     private Timer? _liveTimer;
@@ -38,7 +39,8 @@ public sealed class TextOutput : IOutput
             // costs more than the client's work. Redirected data is buffered instead, and flushed
             // before every status line, at the end, and every 100 ms, so a pipe (| grep) still
             // sees each record within 0.1 s.
-            _stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+            // A pipe's writes fail once its reader has gone (StdoutPipe): the run learns it through Closed.
+            _stdout = new StreamWriter(StdoutPipe.Open(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
             _flusher = new Timer(_ => Flush(), null, FlushEvery, FlushEvery);
         }
         else
@@ -159,14 +161,43 @@ public sealed class TextOutput : IOutput
             if (e.IsData)
             {
                 if (_stdoutIsTerminal) ClearLiveLocked();
-                _stdout.WriteLine(text);
-                if (!e.IsPerMessage && _flusher is not null) _stdout.Flush();
+                WriteData(text, flush: !e.IsPerMessage && _flusher is not null);
                 return;
             }
-            if (_flusher is not null) _stdout.Flush();
+            if (_flusher is not null) FlushDataLocked();
             // A status line goes above the live region: erase the region, write, and let the next tick redraw it.
             ClearLiveLocked();
             _stderr.WriteLine(text);
+        }
+    }
+
+    public CancellationToken Closed => _pipe.Token;
+
+    /// <summary>A data line; once stdout's reader has gone, nothing more is written to it.</summary>
+    private void WriteData(string text, bool flush)
+    {
+        if (_pipe.IsClosed) return;
+        try
+        {
+            _stdout.WriteLine(text);
+            if (flush) _stdout.Flush();
+        }
+        catch (IOException failed)
+        {
+            _pipe.Trip(failed);
+        }
+    }
+
+    private void FlushDataLocked()
+    {
+        if (_pipe.IsClosed) return;
+        try
+        {
+            _stdout.Flush();
+        }
+        catch (IOException failed)
+        {
+            _pipe.Trip(failed);
         }
     }
 
@@ -174,7 +205,7 @@ public sealed class TextOutput : IOutput
     {
         lock (_lock)
         {
-            _stdout.Flush();
+            FlushDataLocked();
             _stderr.Flush();
         }
     }

@@ -96,4 +96,22 @@ public sealed class Reporter
     }
 
     public void Flush() => _output?.Flush();
+
+    /// <summary>
+    /// Cancelled once stdout's reader has gone (`| head`): a line emitted after that is not
+    /// written, and the run stops as on Ctrl+C. Never cancelled when nothing prints.
+    /// </summary>
+    public CancellationToken OutputClosed => _output?.Closed ?? CancellationToken.None;
+
+    /// <summary>
+    /// Writes out everything emitted so far; true when it all reached the output (or there is
+    /// none), false once stdout's reader has gone. A consumer calls it before each commit: what
+    /// was emitted before a true answer was printed, and may be committed.
+    /// </summary>
+    public bool FlushOutput()
+    {
+        if (_output is null) return true;
+        _output.Flush();
+        return !_output.Closed.IsCancellationRequested;
+    }
 }
