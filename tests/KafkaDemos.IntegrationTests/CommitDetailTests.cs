@@ -120,6 +120,26 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_record_is_processed_once_its_work_is_done_and_not_when_a_crash_cuts_the_work_short()
+    {
+        string topic = await kafka.CreateTopicAsync("processed", 1);
+        await ConsumerKit.ProduceAsync(kafka, topic, 3, partitions: 1);
+        var sink = new RecordedEvents();
+        using var crash = new CancellationTokenSource();
+
+        var running = SyncCommitConsumer.RunAsync(ConsumerKit.Config(kafka, KafkaFixture.UniqueName("g-processed")),
+            ConsumerKit.Options(topic) with { ProcessDelay = TimeSpan.FromMilliseconds(300), Crash = crash.Token }, sink, CancellationToken.None);
+        await sink.WaitUntilAsync(s => s.Of<ConsumedEvent>().Count == 3, TimeSpan.FromSeconds(20), "3 records consumed");
+        crash.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // consumed 0, processed 0, consumed 1, processed 1, consumed 2, and the crash: no processed 2.
+        Assert.Equal(["consumed 0", "processed 0", "consumed 1", "processed 1", "consumed 2"], sink.Events
+            .Select(e => e switch { ConsumedEvent c => $"consumed {c.Offset}", ProcessedEvent p => $"processed {p.Offset}", _ => null })
+            .OfType<string>());
+    }
+
+    [Fact]
     public async Task A_crash_commits_nothing_and_the_next_member_processes_again_everything_since_the_last_commit()
     {
         string topic = await kafka.CreateTopicAsync("crash", 1);
