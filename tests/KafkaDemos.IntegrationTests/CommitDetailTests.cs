@@ -57,6 +57,20 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         Assert.Equal(WatchedRecords, ConsumerKit.Committed(kafka, group, topic, 1)[$"{topic}-0"]);
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("specified")]
+    public async Task Sync_and_specified_commit_a_record_only_after_its_work_is_done(string strategy)
+    {
+        // One record per batch: a commit after every record, so a commit made before the work would be seen.
+        var (ahead, outcome, sink, topic, group) = await WatchCommitsDuringWorkAsync(ConsumeCommand.Strategies[strategy], strategy, commitEvery: 1);
+
+        Assert.True(ahead is null, $"committed offset {ahead?.Committed} while record {ahead?.Offset} was still being processed");
+        Assert.True(sink.Of<CommittedEvent>().Count(c => c.How == strategy) >= WatchedRecords - 1, "fewer commits than records: the watch saw too little");
+        Assert.Equal(WatchedRecords, outcome.Committed[$"{topic}-0"]);
+        Assert.Equal(WatchedRecords, ConsumerKit.Committed(kafka, group, topic, 1)[$"{topic}-0"]);
+    }
+
     /// <summary>The control: the same watch on the auto strategy, which commits what it has polled, sees a commit run ahead of the work.</summary>
     [Fact]
     public async Task The_same_watch_on_auto_commit_sees_an_offset_committed_before_its_record_was_processed()
@@ -73,7 +87,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
     /// during the first 0.5 s of each record's work. Returns the first commit that covers the record being
     /// processed (committed offset past it), or null when none did.
     /// </summary>
-    private async Task<((long Offset, long Committed)? Ahead, ConsumeOutcome Outcome, RecordedEvents Sink, string Topic, string Group)> WatchCommitsDuringWorkAsync(CommitStrategy strategy, string name)
+    private async Task<((long Offset, long Committed)? Ahead, ConsumeOutcome Outcome, RecordedEvents Sink, string Topic, string Group)> WatchCommitsDuringWorkAsync(CommitStrategy strategy, string name, int commitEvery = ConsumeOptions.DefaultCommitEvery)
     {
         string topic = await kafka.CreateTopicAsync(name, 1);
         string group = KafkaFixture.UniqueName("g-" + name);
@@ -84,7 +98,7 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         using var probe = new Confluent.Kafka.ConsumerBuilder<Confluent.Kafka.Ignore, Confluent.Kafka.Ignore>(kafka.ConsumerConfig(group)).Build();
         var partition = new Confluent.Kafka.TopicPartition(topic, 0);
 
-        var running = strategy(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { ExitAtEnd = true, ProcessDelay = work }, sink, CancellationToken.None);
+        var running = strategy(ConsumerKit.Config(kafka, group), ConsumerKit.Options(topic) with { ExitAtEnd = true, ProcessDelay = work, CommitEvery = commitEvery }, sink, CancellationToken.None);
         var firstSeen = new Dictionary<long, DateTime>();
         (long, long)? ahead = null;
         while (!running.IsCompleted && ahead is null)
@@ -103,6 +117,26 @@ public sealed class CommitDetailTests(KafkaFixture kafka)
         }
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(60));
         return (ahead, outcome, sink, topic, group);
+    }
+
+    [Fact]
+    public async Task A_record_is_processed_once_its_work_is_done_and_not_when_a_crash_cuts_the_work_short()
+    {
+        string topic = await kafka.CreateTopicAsync("processed", 1);
+        await ConsumerKit.ProduceAsync(kafka, topic, 3, partitions: 1);
+        var sink = new RecordedEvents();
+        using var crash = new CancellationTokenSource();
+
+        var running = SyncCommitConsumer.RunAsync(ConsumerKit.Config(kafka, KafkaFixture.UniqueName("g-processed")),
+            ConsumerKit.Options(topic) with { ProcessDelay = TimeSpan.FromMilliseconds(300), Crash = crash.Token }, sink, CancellationToken.None);
+        await sink.WaitUntilAsync(s => s.Of<ConsumedEvent>().Count == 3, TimeSpan.FromSeconds(20), "3 records consumed");
+        crash.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // consumed 0, processed 0, consumed 1, processed 1, consumed 2, and the crash: no processed 2.
+        Assert.Equal(["consumed 0", "processed 0", "consumed 1", "processed 1", "consumed 2"], sink.Events
+            .Select(e => e switch { ConsumedEvent c => $"consumed {c.Offset}", ProcessedEvent p => $"processed {p.Offset}", _ => null })
+            .OfType<string>());
     }
 
     [Fact]

@@ -195,6 +195,7 @@ public sealed partial class ConsumerReport
             _consumed++;
             _processed[tp] = record.Offset.Value + 1;
         }
+        if (_options.ProcessDelay > TimeSpan.Zero && !CrashRequested && _reporter.WantsPerMessage) Emit(new ProcessedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value));
     }
 
     private static bool TryJson(string? value, out string? compact, out string reason)

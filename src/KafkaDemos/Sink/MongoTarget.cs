@@ -17,17 +17,13 @@ public sealed class MongoTarget : ISinkTarget
     public const string PositionsCollection = "sink_positions";
 
     private readonly MongoAddress _address;
-    private readonly MongoClient _client;
-    private readonly IMongoCollection<BsonDocument> _rows;
-    private readonly IMongoCollection<BsonDocument> _positions;
+    private readonly IMongoStore _store;
 
-    private MongoTarget(MongoAddress address, MongoClient client, IMongoDatabase database, string collection)
+    internal MongoTarget(MongoAddress address, IMongoStore store, string collection)
     {
         _address = address;
-        _client = client;
+        _store = store;
         Table = collection;
-        _rows = database.GetCollection<BsonDocument>(collection);
-        _positions = database.GetCollection<BsonDocument>(PositionsCollection);
     }
 
     public string Table { get; }
@@ -63,32 +59,30 @@ public sealed class MongoTarget : ISinkTarget
             client.Dispose();
             throw new UsageException($"--to {address.Text}: MongoDB at {address.Servers} refused the credentials ({FirstLine(e.Message)})", e);
         }
-        return new MongoTarget(address, client, database, collection);
+        return new MongoTarget(address, new MongoDriverStore(client, database, collection), collection);
     }
 
-    public void Insert(SinkRow row) => Write(row, () => _rows.InsertOne(Document(row)));
+    public void Insert(SinkRow row) => Write(row, () => _store.InsertRow(Document(row)));
 
     public PositionedWrite WriteWithPosition(SinkRow? row, TopicPartitionOffset record)
     {
         var id = PositionId(record.TopicPartition);
-        BsonDocument? stored = null;
-        Write(row, () => stored = _positions.Find(new BsonDocument("_id", id)).FirstOrDefault());
-        if (stored is not null && stored["next_offset"].ToInt64() > record.Offset.Value) return PositionedWrite.AlreadyStored;
+        long? stored = null;
+        Write(row, () => stored = _store.Position(id));
+        if (stored > record.Offset.Value) return PositionedWrite.AlreadyStored;
         if (row is not null)
         {
             var document = Document(row);
             document.InsertAt(0, new BsonElement("_id", new BsonDocument { { "topic", row.Topic }, { "partition", row.Partition }, { "offset", row.Offset } }));
-            Write(row, () => _rows.ReplaceOne(new BsonDocument("_id", document["_id"]), document, new ReplaceOptions { IsUpsert = true }));
+            Write(row, () => _store.ReplaceRow(document));
         }
         // $max: a position never moves backwards, even if an older write arrives late.
-        Write(row, () => _positions.UpdateOne(new BsonDocument("_id", id),
-            new BsonDocument("$max", new BsonDocument("next_offset", record.Offset.Value + 1)), new UpdateOptions { IsUpsert = true }));
+        Write(row, () => _store.RaisePosition(id, record.Offset.Value + 1));
         return PositionedWrite.Stored;
     }
 
     public IReadOnlyDictionary<int, long> Positions(string topic) =>
-        _positions.Find(new BsonDocument { { "_id.target", Table }, { "_id.topic", topic } }).ToList()
-            .ToDictionary(d => d["_id"]["partition"].ToInt32(), d => d["next_offset"].ToInt64());
+        _store.Positions(Table, topic).ToDictionary(d => d["_id"]["partition"].ToInt32(), d => d["next_offset"].ToInt64());
 
     private BsonDocument PositionId(TopicPartition partition) =>
         new() { { "target", Table }, { "topic", partition.Topic }, { "partition", partition.Partition.Value } };
@@ -118,5 +112,5 @@ public sealed class MongoTarget : ISinkTarget
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim().TrimEnd('.');
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _store.Dispose();
 }

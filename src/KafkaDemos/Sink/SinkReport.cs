@@ -22,10 +22,12 @@ internal sealed class SinkReport(string mode, ISinkTarget target, SinkOptions op
     private long _alreadyStored;
     private long _skipped;
     private long _failures;
+    private readonly StrictUtf8Values _values = new();
 
     /// <summary>The consumer with the handlers both modes use; each mode adds its own assignment handler.</summary>
     public ConsumerBuilder<string?, string?> Builder(ConsumerConfig settings) =>
         new ConsumerBuilder<string?, string?>(settings)
+            .SetValueDeserializer(_values)
             .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(reporter))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(reporter))
             .SetPartitionsRevokedHandler((_, partitions) => Forget(partitions.Select(p => p.TopicPartition), lost: false))
@@ -97,6 +99,10 @@ internal sealed class SinkReport(string mode, ISinkTarget target, SinkOptions op
         if (record.Message.Value is null)
         {
             reason = "not JSON (null value)";
+        }
+        else if (_values.Invalid is string invalid)
+        {
+            reason = $"not JSON ({invalid})";
         }
         else
         {

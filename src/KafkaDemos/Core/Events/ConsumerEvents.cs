@@ -41,6 +41,15 @@ public sealed record ConsumedEvent(string Topic, int Partition, long Offset, str
     public override string? ToText() => $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})";
 }
 
+/// <summary>
+/// A record's work (--process-delay) is done: from now on its offset + 1 may be committed. Sent only
+/// when there is work apart from the printing, and not for a record whose work a crash cut short; no text line.
+/// </summary>
+public sealed record ProcessedEvent(string Topic, int Partition, long Offset) : ConsumerEvent("processed", isPerMessage: true)
+{
+    public override string? ToText() => null;
+}
+
 /// <summary>The course's on_assign: "Setting newly assigned partitions: [...]".</summary>
 public sealed record AssignedEvent(IReadOnlyList<TopicPartition> Partitions) : ConsumerEvent("assigned")
 {

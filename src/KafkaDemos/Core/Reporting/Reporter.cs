@@ -75,6 +75,8 @@ public sealed class Reporter
         }
         if (e.IsPerMessage && _perMessageLimit != int.MaxValue)
         {
+            // An excerpt shows the records; their processed events (no line of their own) are for observers.
+            if (e is ProcessedEvent) return;
             if (Interlocked.Increment(ref _perMessageShown) > _perMessageLimit)
             {
                 Interlocked.Increment(ref _perMessageHidden);

@@ -15,7 +15,7 @@ namespace KafkaDemos.Labs.Commits;
 /// `demo lab commits`: each commit strategy of the course, crashed mid-batch. A member processes a
 /// numbered stream and is killed (no commit, no Close(): the in-process kill -9); a new member of the
 /// same group reads on from the group's committed offset to the end. What each member really
-/// processed (its consumed events), checked against a replay of the topic and the committed
+/// processed (its processed events: after the work), checked against a replay of the topic and the committed
 /// offsets, says which records were processed twice and which never.
 /// </summary>
 public static class CommitsLab
@@ -65,7 +65,7 @@ public static class CommitsLab
             it with a little simulated work per record and crashes while processing a record (no commit, no
             Close(): the in-process kill -9); a new member of the same group starts, waits until the group gives
             up on the crashed one (session.timeout.ms), and reads from the committed offset to the end. What each
-            member processed (its consumed events), checked against a replay of the topic and the group's committed
+            member processed (its processed events: after the work), checked against a replay of the topic and the group's committed
             offsets, gives the records processed twice and the records never processed. A table at the end, with
             the course's explanation of each result (at-least-once, at-most-once).
             auto and async commit in the background every auto.commit.interval.ms: the lab uses 1000 (the course
@@ -173,7 +173,7 @@ public static class CommitsLab
         }, broker);
 
         // First member: crashes while processing record number CrashAfter (its CrashAfter+1-th record).
-        var first = new MemberRecords("consumer-1");
+        var first = new MemberRecords("consumer-1", workApart: settings.ProcessDelay > TimeSpan.Zero);
         using var crash = new CancellationTokenSource();
         first.OnConsumed = n =>
         {
@@ -191,7 +191,7 @@ public static class CommitsLab
         var committed = GroupOffsets.Read(broker.ConsumerConfig(config), group, [partition], Reporter.Silent(events)).Single().Committed;
 
         // Second member: same group, reads to the end once the group has given up on the first.
-        var second = new MemberRecords("consumer-2");
+        var second = new MemberRecords("consumer-2", workApart: false);
         using var secondDeadline = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancellation);
         secondDeadline.CancelAfter(MemberTimeout);
         var secondOutcome = await ConsumeCommand.Strategies[strategy](consumerConfig,
@@ -250,14 +250,19 @@ public static class CommitsLab
         return ok ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    /// <summary>One member's view: the offsets it processed (its consumed events), in order.</summary>
-    private sealed class MemberRecords(string name) : IObserver<DemoEvent>
+    /// <summary>
+    /// One member's view: the offsets it processed, in order. With work per record (--process-delay) a
+    /// record counts once its work is done (its processed event), not when its line is printed.
+    /// </summary>
+    private sealed class MemberRecords(string name, bool workApart) : IObserver<DemoEvent>
     {
         private readonly Lock _lock = new();
         private readonly List<long> _records = [];
+        private int _consumed;
 
         public string Name { get; } = name;
 
+        /// <summary>Called with the number of records consumed so far, as each one's work starts.</summary>
         public Action<int>? OnConsumed { get; set; }
 
         public IReadOnlyList<long> Records
@@ -267,12 +272,17 @@ public static class CommitsLab
 
         public void OnNext(DemoEvent value)
         {
+            if (value is ProcessedEvent processed && workApart)
+            {
+                lock (_lock) _records.Add(processed.Offset);
+                return;
+            }
             if (value is not ConsumedEvent consumed) return;
             int n;
             lock (_lock)
             {
-                _records.Add(consumed.Offset);
-                n = _records.Count;
+                if (!workApart) _records.Add(consumed.Offset);
+                n = ++_consumed;
             }
             OnConsumed?.Invoke(n);
         }
