@@ -80,7 +80,8 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_writer_count_check_finds_a_third_writer()
     {
-        Assert.Equal([typeof(ThirdOutput).FullName!], OutputImplementations(typeof(ArchitectureTests).Assembly));
+        // Tests may write outputs of their own to test against; the check counts whatever it is given.
+        Assert.Contains(typeof(ThirdOutput).FullName!, OutputImplementations(typeof(ArchitectureTests).Assembly));
         Assert.NotEqual(2, Types.InAssemblies([Demo, typeof(ArchitectureTests).Assembly])
             .That().ImplementInterface(typeof(IOutput)).And().AreClasses().GetTypes().Count());
     }
