@@ -5,30 +5,40 @@ using KafkaDemos.Cli;
 namespace KafkaDemos.Tests;
 
 /// <summary>
-/// Every `./demo ...` command line the README shows parses with the executable's own command tree,
-/// real arguments and all: a learner who pastes one meets no usage error.
+/// Every `./demo ...` command line that README.md and the pages of docs/ show parses with the executable's
+/// own command tree, real arguments and all: a learner who pastes one meets no usage error.
 /// </summary>
 public sealed partial class ReadmeCommandTests
 {
-    public static TheoryData<string> Commands()
+    public static TheoryData<string, string> Commands()
     {
-        var data = new TheoryData<string>();
-        foreach (string command in ReadmeCommands(File.ReadAllText(ReadmePath()))) data.Add(command);
+        var data = new TheoryData<string, string>();
+        foreach (string page in DocumentPaths())
+            foreach (string command in ReadmeCommands(File.ReadAllText(page)))
+                data.Add(RelativeName(page), command);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public void Readme_command_parses(string command)
+    public void Readme_command_parses(string page, string command)
     {
         var parse = CliHost.Prepare(CommandTree.Create()).Parse(ShellWords(command));
 
-        Assert.True(parse.Errors.Count == 0, $"./demo {command}: " + string.Join("; ", ParseErrorText.Lines(parse)));
+        Assert.True(parse.Errors.Count == 0, $"{page}: ./demo {command}: " + string.Join("; ", ParseErrorText.Lines(parse)));
     }
 
     [Fact]
     public void The_readme_shows_the_multi_terminal_commands() =>
         Assert.Contains("produce --mode async --topic ak03.fourpartition --count 10000 --interval 3s", ReadmeCommands(File.ReadAllText(ReadmePath())));
+
+    [Fact]
+    public void The_commands_of_the_docs_pages_are_checked_too()
+    {
+        Assert.Contains(DocumentPaths(), p => RelativeName(p) == "docs/sink.md");
+        Assert.Contains("sink --topic testnum --group counters --to sqlite:data/numbers.db",
+            ReadmeCommands(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "sink.md"))));
+    }
 
     [Fact]
     public void A_readme_command_that_does_not_parse_is_caught()
@@ -37,6 +47,25 @@ public sealed partial class ReadmeCommandTests
 
         Assert.NotEmpty(parse.Errors);
     }
+
+    /// <summary>An example that writes a SQLite file writes it under data/, which git ignores, never into the repository.</summary>
+    [Fact]
+    public void Every_sqlite_file_of_the_examples_is_under_the_ignored_data_directory()
+    {
+        var outside = (
+            from page in DocumentPaths()
+            from command in ReadmeCommands(File.ReadAllText(page))
+            from file in SqliteFiles(command)
+            where !file.StartsWith("data/", StringComparison.Ordinal)
+            select $"{RelativeName(page)}: ./demo {command}").ToList();
+
+        Assert.Empty(outside);
+        Assert.Contains("data/", File.ReadAllLines(Path.Combine(RepositoryRoot(), ".gitignore")));
+        Assert.Equal(["numbers.db"], SqliteFiles("sink --to sqlite:numbers.db")); // the control: what the check reports
+    }
+
+    private static IEnumerable<string> SqliteFiles(string command) =>
+        ShellWords(command).SelectMany(w => SqlitePath().Matches(w)).Select(m => m.Groups[1].Value);
 
     /// <summary>The text after each `./demo ` in the README's code (fenced blocks and inline spans), up to a pipe, redirect or comment.</summary>
     internal static List<string> ReadmeCommands(string readme)
@@ -112,11 +141,20 @@ public sealed partial class ReadmeCommandTests
         return [.. words];
     }
 
-    internal static string ReadmePath()
+    internal static string ReadmePath() => Path.Combine(RepositoryRoot(), "README.md");
+
+    /// <summary>README.md and every page of docs/, the documents a learner pastes commands from.</summary>
+    internal static List<string> DocumentPaths() =>
+        [ReadmePath(), .. Directory.GetFiles(Path.Combine(RepositoryRoot(), "docs"), "*.md").Order(StringComparer.Ordinal)];
+
+    internal static string RelativeName(string path) =>
+        Path.GetRelativePath(RepositoryRoot(), path).Replace('\\', '/');
+
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "KafkaDemos.sln"))) return Path.Combine(dir.FullName, "README.md");
-        throw new FileNotFoundException("README.md next to KafkaDemos.sln, above " + AppContext.BaseDirectory);
+            if (File.Exists(Path.Combine(dir.FullName, "KafkaDemos.sln"))) return dir.FullName;
+        throw new FileNotFoundException("KafkaDemos.sln, above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("`([^`]+)`")]
@@ -124,4 +162,7 @@ public sealed partial class ReadmeCommandTests
 
     [GeneratedRegex(@"(?<![\w/.-])\./demo(?=\s)")]
     private static partial Regex DemoCall();
+
+    [GeneratedRegex(@"sqlite:(\S+)")]
+    private static partial Regex SqlitePath();
 }
