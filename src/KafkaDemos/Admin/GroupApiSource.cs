@@ -48,8 +48,8 @@ public sealed class GroupApiSource(AdminClientConfig config, string group, Repor
         var owned = description.Members
             .SelectMany(m => (m.Assignment?.TopicPartitions ?? []).Select(tp => (Name: $"{tp.Topic}-{tp.Partition.Value}", Owner: new PartitionOwner(m.ConsumerId, m.ClientId))))
             .ToList();
-        var topics = owned.Select(o => WatchConsumer.Parse(o.Name).Topic).Union(committed.Keys.Select(k => WatchConsumer.Parse(k).Topic))
-            .Distinct().Order(StringComparer.Ordinal).ToList();
+        // The members' topics; the watch adds the topics of the committed offsets.
+        var topics = owned.Select(o => WatchConsumer.Parse(o.Name).Topic).Distinct().Order(StringComparer.Ordinal).ToList();
         var watched = partitions.Union(owned.Select(o => o.Name)).ToList();
         var owners = watched.ToDictionary(p => p, p => (IReadOnlyList<PartitionOwner>)owned.Where(o => o.Name == p).Select(o => o.Owner).ToList());
         bool stable = description.State == ConsumerGroupState.Stable;

@@ -6,6 +6,8 @@ namespace KafkaDemos.Admin;
 /// What a source says about the watched group at one refresh (as of <c>Time</c>, the moment its
 /// rebalance timeline last looked): who owns what, the group's state,
 /// protocol, assignor and generation, and the rebalances it saw complete since the previous refresh.
+/// <c>Topics</c> are the topics the live members subscribe to or own; <c>Committed</c> the group's
+/// committed offsets it read (the group API reads them all, the member reports those of the watched partitions).
 /// </summary>
 public sealed record GroupPicture(
     DateTime Time,

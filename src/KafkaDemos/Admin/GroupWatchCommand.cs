@@ -150,7 +150,8 @@ public static class GroupWatchCommand
         private async Task<GroupStateEvent> NextAsync()
         {
             var picture = await source.ReadAsync(_partitions, Refresh, ctx.Cancellation);
-            var topics = picture.Topics.Union(named).Distinct().Order(StringComparer.Ordinal).ToList();
+            var (topics, from) = Topics(picture);
+            var before = _partitions;
             string key = string.Join(",", topics);
             if (key != _topicKey)
             {
@@ -160,11 +161,15 @@ public static class GroupWatchCommand
             var shown = _partitions.Union(picture.Owners.Keys).OrderBy(p => WatchConsumer.Parse(p).Topic, StringComparer.Ordinal)
                 .ThenBy(p => WatchConsumer.Parse(p).Partition.Value).ToList();
             var ends = WatchConsumer.Ends(consumer, shown);
+            // Partitions that joined the rows this refresh: the source read no committed offsets for them yet.
+            var committedNow = new Dictionary<string, long>(picture.Committed);
+            foreach (var (p, offset) in WatchConsumer.Committed(consumer, shown.Except(before).Where(p => !committedNow.ContainsKey(p)).ToList()))
+                committedNow[p] = offset;
             var now = picture.Time;
             var rows = shown.Select(p =>
             {
                 var owner = picture.Owners.GetValueOrDefault(p);
-                long? committed = picture.Committed.TryGetValue(p, out long c) ? c : null;
+                long? committed = committedNow.TryGetValue(p, out long c) ? c : null;
                 long end = ends.GetValueOrDefault(p, -1);
                 return new WatchedPartition(WatchConsumer.Parse(p).Topic, WatchConsumer.Parse(p).Partition.Value, owner?.MemberId, owner?.ClientId,
                     committed, end, committed is long cc && end >= 0 ? Math.Max(0, end - cc) : null, Rate(p, picture.Positions.TryGetValue(p, out long pos) ? pos : committed, now));
@@ -176,7 +181,24 @@ public static class GroupWatchCommand
                 if (!_live) ctx.Output.Emit(rebalance);
             }
             Refreshes++;
-            return new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members, rows);
+            return new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members, rows, from);
+        }
+
+        /// <summary>
+        /// The topics whose partitions are rows, and where they come from: the live members' topics; the
+        /// group's committed offsets (with no live member the only place to find them: before the first
+        /// consumer starts, after the last one stops); --topic.
+        /// </summary>
+        private (List<string> Topics, List<string> From) Topics(GroupPicture picture)
+        {
+            var committed = picture.Committed.Keys.Select(p => WatchConsumer.Parse(p).Topic).ToList();
+            if (picture.Topics.Count == 0) committed.AddRange(WatchConsumer.CommittedTopics(consumer));
+            var extra = committed.Except(picture.Topics).Except(named).ToList();
+            var from = new List<string>();
+            if (picture.Topics.Count > 0) from.Add("members");
+            if (extra.Count > 0) from.Add("committed_offsets");
+            if (named.Length > 0) from.Add("topic_option");
+            return (picture.Topics.Union(extra).Union(named).Distinct().Order(StringComparer.Ordinal).ToList(), from);
         }
 
         /// <summary>Records per second since the previous refresh: members' positions where they report them, else the committed offset.</summary>

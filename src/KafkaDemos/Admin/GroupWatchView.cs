@@ -20,6 +20,7 @@ public static class GroupWatchView
             $"assignor {Markup.Escape(state.Assignor ?? "-")}  generation {state.Generation?.ToString(CultureInfo.InvariantCulture) ?? "-"}  " +
             $"[grey]{state.Time.ToLocalTime():HH:mm:ss} · {Markup.Escape(sourceDescription)} · Ctrl+C leaves[/]");
 
+        var rowsFrom = new Markup($"[grey]{Markup.Escape(RowsFrom(state.PartitionsFrom))}[/]");
         var partitions = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Partitions") };
         foreach (string column in new[] { "Partition", "Owner (member · client)", "Committed", "Log end", "Lag", "Records/s" })
             partitions.AddColumn(column);
@@ -55,7 +56,21 @@ public static class GroupWatchView
                 Markup.Escape(r.Moves.Count == 0 ? "nothing" : string.Join(", ", r.Moves.Select(RebalanceEvent.Describe))));
         if (timeline.Count == 0) rebalances.AddRow("-", "-", "none seen yet");
 
-        return new Rows(header, partitions, members, rebalances);
+        return new Rows(header, rowsFrom, partitions, members, rebalances);
+    }
+
+    /// <summary>The line under the header that says where the partition rows come from.</summary>
+    public static string RowsFrom(IReadOnlyList<string> from)
+    {
+        if (from.Count == 0) return "No partitions to show: no live member, no committed offsets; --topic NAME shows a topic's partitions";
+        var said = from.Select(f => f switch
+        {
+            "members" => "the topics the live members subscribe to",
+            "committed_offsets" => "the topics the group has committed offsets on",
+            "topic_option" => "--topic",
+            _ => f,
+        });
+        return "Partitions of " + string.Join(", ", said) + (from.Contains("members") ? "" : " (no live member)");
     }
 
     private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
