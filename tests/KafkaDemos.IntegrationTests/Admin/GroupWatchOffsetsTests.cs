@@ -15,6 +15,17 @@ public sealed class GroupWatchOffsetsTests(KafkaFixture kafka)
     private const int PerPartition = 10;
 
     [Fact]
+    public async Task With_topic_each_partition_shows_its_log_end_committed_offset_and_lag_exactly()
+    {
+        var (topic, group) = await CommittedGroupAsync();
+
+        var state = await LastStateAsync(group, "--topic", topic);
+
+        Assert.Equal(["topic_option"], From(state));
+        AssertRows(state, topic);
+    }
+
+    [Fact]
     public async Task With_no_live_member_and_no_topic_the_rows_are_the_topics_of_the_committed_offsets()
     {
         var (topic, group) = await CommittedGroupAsync();
