@@ -36,4 +36,10 @@ public interface IGroupSource : IDisposable
 
     /// <summary>The last completed rebalances, newest first.</summary>
     IReadOnlyList<RebalanceEvent> Timeline { get; }
+
+    /// <summary>
+    /// No broker answered from <paramref name="since"/> until <paramref name="until"/>: whoever could not
+    /// report then is not thereby gone.
+    /// </summary>
+    void Unreachable(DateTime since, DateTime until);
 }

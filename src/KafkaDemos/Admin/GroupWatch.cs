@@ -6,15 +6,22 @@ namespace KafkaDemos.Admin;
 /// <summary>
 /// One `demo groups watch` run: about once a second it asks the source what the group looks like, adds
 /// committed offsets, log ends and rates, and shows the picture (redrawn in place on a terminal, else
-/// one picture or one group_state event per refresh).
+/// one picture or one group_state event per refresh). While no broker answers it says since when and
+/// keeps the last picture: the group's state is unknown then, not empty, and no rebalance is recorded.
 /// </summary>
-internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, IGroupSource source, Confluent.Kafka.IConsumer<Confluent.Kafka.Ignore, byte[]> consumer) : IDisposable
+/// <param name="clients">Where the watch's own clients report (on a terminal, their notices are counted, not printed over the view).</param>
+/// <param name="live">The picture is redrawn in place (a terminal stdout, text output).</param>
+internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, IGroupSource source, Confluent.Kafka.IConsumer<Confluent.Kafka.Ignore, byte[]> consumer,
+    Reporter clients, bool live) : IDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Probe = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, (long Position, DateTime Time)> _previous = [];
-    private readonly bool _live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
+    private readonly bool _live = live;
     private GroupStateEvent? _latest;
+    private GroupStateEvent? _lastSeen;
+    private DateTime? _unreachableSince;
     private List<string> _partitions = [];
     private string _topicKey = "";
 
@@ -36,14 +43,30 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
         _latest = await NextAsync();
         // The picture is redrawn in place by the output's live region; status lines (client
         // warnings, errors) print above it without tearing it.
-        using var view = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline)), TimeSpan.FromMilliseconds(250));
+        using var view = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline, clients.ClientNoticesHidden)),
+            TimeSpan.FromMilliseconds(250));
         while (limit is null || Refreshes < limit) _latest = await NextAsync();
     }
 
     /// <summary>One refresh: what the source saw in the last second, with committed offsets, log ends and rates.</summary>
     private async Task<GroupStateEvent> NextAsync()
     {
-        var picture = await source.ReadAsync(_partitions, Refresh, ctx.Cancellation);
+        var started = DateTime.UtcNow;
+        if (!WatchConsumer.Reachable(consumer, Probe)) return await UnreachableAsync(started);
+        if (_unreachableSince is DateTime since)
+        {
+            source.Unreachable(since, started);
+            _unreachableSince = null;
+        }
+        GroupPicture picture;
+        try
+        {
+            picture = await source.ReadAsync(_partitions, Refresh, ctx.Cancellation);
+        }
+        catch (DemoException) when (!WatchConsumer.Reachable(consumer, Probe))
+        {
+            return await UnreachableAsync(started);
+        }
         var (topics, from) = Topics(picture);
         var before = _partitions;
         string key = string.Join(",", topics);
@@ -75,7 +98,20 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
             if (!_live) ctx.Output.Emit(rebalance);
         }
         Refreshes++;
-        return new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members, rows, from);
+        return _lastSeen = new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members,
+            rows, from, null);
+    }
+
+    /// <summary>A refresh with no broker: since when, and the last picture seen, its state unknown; the source is not asked, so nobody turns stale.</summary>
+    private async Task<GroupStateEvent> UnreachableAsync(DateTime started)
+    {
+        _unreachableSince ??= started;
+        var rest = Refresh - (DateTime.UtcNow - started);
+        if (rest > TimeSpan.Zero) await Task.Delay(rest, ctx.Cancellation);
+        Refreshes++;
+        var last = _lastSeen;
+        return new GroupStateEvent(group, DateTime.UtcNow, source.Name, "Unknown", last?.Protocol, last?.Assignor, last?.Generation, last?.Members ?? [],
+            [.. (last?.Partitions ?? []).Select(p => p with { RecordsPerS = null })], last?.PartitionsFrom ?? [], _unreachableSince);
     }
 
     /// <summary>
@@ -111,7 +147,7 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
         if (ctx.Format == OutputFormat.Json)
             ctx.Output.Emit(state);
         else
-            ctx.Output.Emit(new GroupWatchCommand.TableViewEvent(GroupWatchView.Render(state, source.Description, source.Timeline)));
+            ctx.Output.Emit(new GroupWatchCommand.TableViewEvent(GroupWatchView.Render(state, source.Description, source.Timeline, clients.ClientNoticesHidden)));
     }
 
     public void Dispose()

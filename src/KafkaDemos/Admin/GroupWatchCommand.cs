@@ -83,9 +83,13 @@ public static class GroupWatchCommand
             var config = ctx.LoadConfiguration();
             BrokerPreflight.Check(config);
 
-            using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx);
+            // On a terminal the picture is redrawn in place: the watch's own clients' warnings (a broker gone
+            // is hundreds of reconnect lines) are counted for the view instead of scrolling through it.
+            bool live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
+            var clients = live ? ctx.Output.Showing(Shown.AllButClientNotices) : ctx.Output;
+            using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx, clients);
             ctx.Info($"Watching group '{id}' at {config.BootstrapServers}: {groupSource.Description}. Ctrl+C leaves.");
-            var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, ctx.Output));
+            var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, clients), clients, live);
             try
             {
                 await watch.RunAsync(ctx.Get(refreshes));
@@ -104,15 +108,15 @@ public static class GroupWatchCommand
         return command;
     }
 
-    private static async Task<IGroupSource> ChooseAsync(string choice, Configuration.DemoConfiguration config, string group, string statusTopic, DemoContext ctx)
+    private static async Task<IGroupSource> ChooseAsync(string choice, Configuration.DemoConfiguration config, string group, string statusTopic, DemoContext ctx, Reporter clients)
     {
-        if (choice == "member-reports") return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, ctx.Output);
+        if (choice == "member-reports") return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, clients);
         var probe = await GroupOffsets.DescribeAsync(config.AdminConfig(), group, ctx.Cancellation);
-        if (probe.Supported) return new GroupApiSource(config.AdminConfig(), group, ctx.Output);
+        if (probe.Supported) return new GroupApiSource(config.AdminConfig(), group, clients);
         if (choice == "group-api")
             throw new DemoException($"--source group-api: the broker at {config.BootstrapServers} cannot describe groups ({probe.Unavailable}); " +
                 "leave --source out to read the members' reports instead", ExitCodes.Failed);
-        return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, ctx.Output);
+        return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, clients);
     }
 
     /// <summary>The view as plain text, for a redirected stdout (a file, a pipe): one picture per refresh.</summary>

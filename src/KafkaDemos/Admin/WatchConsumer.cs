@@ -70,6 +70,20 @@ public static class WatchConsumer
         }
     }
 
+    /// <summary>True when a broker answers a metadata request within <paramref name="timeout"/>.</summary>
+    public static bool Reachable(IConsumer<Ignore, byte[]> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            return admin.GetMetadata(timeout).Brokers.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The log end of each partition ("topic-p" -> offset); -1 where the broker did not answer in time.</summary>
     public static Dictionary<string, long> Ends(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<string> partitions)
     {

@@ -39,7 +39,8 @@ public sealed record PartitionMove(string Topic, int Partition, string? From, st
 /// <see cref="PartitionsFrom"/> says where the partition rows come from: "members" (the topics the live
 /// members subscribe to or own), "committed_offsets" (other topics the group has committed offsets on:
 /// with no live member, before the first consumer starts and after the last one stops, the only
-/// source) and "topic_option" (--topic).
+/// source) and "topic_option" (--topic). <see cref="BrokerUnreachableSince"/> is set while no broker
+/// answers: the state is then "Unknown" and the rest is the last picture seen.
 /// </summary>
 public sealed record GroupStateEvent(
     string Group,
@@ -51,7 +52,8 @@ public sealed record GroupStateEvent(
     int? Generation,
     IReadOnlyList<WatchedMember> Members,
     IReadOnlyList<WatchedPartition> Partitions,
-    IReadOnlyList<string> PartitionsFrom) : DemoEvent("group_state", isData: true)
+    IReadOnlyList<string> PartitionsFrom,
+    DateTime? BrokerUnreachableSince) : DemoEvent("group_state", isData: true)
 {
     /// <summary>Text mode draws the live view instead.</summary>
     public override string? ToText() => null;
