@@ -98,11 +98,14 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
             if (!_live) ctx.Output.Emit(rebalance);
         }
         Refreshes++;
-        return _lastSeen = new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members,
+        var state = new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members,
             rows, from, null);
+        // A refresh whose log ends went unanswered (the broker went while it asked) is not the picture to keep.
+        if (rows.All(r => r.End >= 0)) _lastSeen = state;
+        return state;
     }
 
-    /// <summary>A refresh with no broker: since when, and the last picture seen, its state unknown; the source is not asked, so nobody turns stale.</summary>
+    /// <summary>A refresh with no broker: since when, and the last full picture seen, its state unknown; the source is not asked, so nobody turns stale.</summary>
     private async Task<GroupStateEvent> UnreachableAsync(DateTime started)
     {
         _unreachableSince ??= started;
