@@ -18,7 +18,7 @@ public static class GroupWatchCommand
         var group = new Argument<string>("GROUP") { Description = "Consumer group id" };
         var topics = new Option<string[]>("--topic", "-t")
         {
-            Description = "Also show every partition of this topic, owned or not (repeatable; default: the topics the members subscribe to)",
+            Description = "Also show every partition of this topic, owned or not (repeatable; default: the topics the members subscribe to, and with no live member those the group has committed offsets on)",
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
@@ -54,6 +54,11 @@ public static class GroupWatchCommand
             are not `demo consume` (or run with --no-status-report) are invisible there. On a broker
             that describes groups the members report only when asked (demo consume --report-status), and
             --source member-reports shows only those.
+
+            With no live member (before the first consumer starts, after the last one stops) the partitions
+            shown are those of the topics the group has committed offsets on; a line says where they come
+            from. While no broker answers, the view says since when and keeps the last picture (state
+            Unknown); the watch's own client warnings are counted there, not printed over the view.
 
             Watch never joins the group: it reads the group's committed offsets with the group's id but never
             subscribes. Ctrl+C leaves at once. With -o json it writes one "group_state" event per refresh
