@@ -6,6 +6,8 @@ namespace KafkaDemos.Admin;
 /// What a source says about the watched group at one refresh (as of <c>Time</c>, the moment its
 /// rebalance timeline last looked): who owns what, the group's state,
 /// protocol, assignor and generation, and the rebalances it saw complete since the previous refresh.
+/// <c>Topics</c> are the topics the live members subscribe to or own; <c>Committed</c> the group's
+/// committed offsets it read (the group API reads them all, the member reports those of the watched partitions).
 /// </summary>
 public sealed record GroupPicture(
     DateTime Time,
@@ -34,4 +36,10 @@ public interface IGroupSource : IDisposable
 
     /// <summary>The last completed rebalances, newest first.</summary>
     IReadOnlyList<RebalanceEvent> Timeline { get; }
+
+    /// <summary>
+    /// No broker answered from <paramref name="since"/> until <paramref name="until"/>: whoever could not
+    /// report then is not thereby gone.
+    /// </summary>
+    void Unreachable(DateTime since, DateTime until);
 }

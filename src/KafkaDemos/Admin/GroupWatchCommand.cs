@@ -12,14 +12,13 @@ namespace KafkaDemos.Admin;
 /// </summary>
 public static class GroupWatchCommand
 {
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 
     public static Command Create()
     {
         var group = new Argument<string>("GROUP") { Description = "Consumer group id" };
         var topics = new Option<string[]>("--topic", "-t")
         {
-            Description = "Also show every partition of this topic, owned or not (repeatable; default: the topics the members subscribe to)",
+            Description = "Also show every partition of this topic, owned or not (repeatable; default: the topics the members subscribe to, and with no live member those the group has committed offsets on)",
             HelpName = "NAME",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
@@ -56,6 +55,11 @@ public static class GroupWatchCommand
             that describes groups the members report only when asked (demo consume --report-status), and
             --source member-reports shows only those.
 
+            With no live member (before the first consumer starts, after the last one stops) the partitions
+            shown are those of the topics the group has committed offsets on; a line says where they come
+            from. While no broker answers, the view says since when and keeps the last picture (state
+            Unknown); the watch's own client warnings are counted there, not printed over the view.
+
             Watch never joins the group: it reads the group's committed offsets with the group's id but never
             subscribes. Ctrl+C leaves at once. With -o json it writes one "group_state" event per refresh
             and one "rebalance" event per completed rebalance.
@@ -84,9 +88,13 @@ public static class GroupWatchCommand
             var config = ctx.LoadConfiguration();
             BrokerPreflight.Check(config);
 
-            using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx);
+            // On a terminal the picture is redrawn in place: the watch's own clients' warnings (a broker gone
+            // is hundreds of reconnect lines) are counted for the view instead of scrolling through it.
+            bool live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
+            var clients = live ? ctx.Output.Showing(Shown.AllButClientNotices) : ctx.Output;
+            using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx, clients);
             ctx.Info($"Watching group '{id}' at {config.BootstrapServers}: {groupSource.Description}. Ctrl+C leaves.");
-            var watch = new Watch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, ctx.Output));
+            var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, clients), clients, live);
             try
             {
                 await watch.RunAsync(ctx.Get(refreshes));
@@ -105,108 +113,19 @@ public static class GroupWatchCommand
         return command;
     }
 
-    private static async Task<IGroupSource> ChooseAsync(string choice, Configuration.DemoConfiguration config, string group, string statusTopic, DemoContext ctx)
+    private static async Task<IGroupSource> ChooseAsync(string choice, Configuration.DemoConfiguration config, string group, string statusTopic, DemoContext ctx, Reporter clients)
     {
-        if (choice == "member-reports") return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, ctx.Output);
+        if (choice == "member-reports") return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, clients);
         var probe = await GroupOffsets.DescribeAsync(config.AdminConfig(), group, ctx.Cancellation);
-        if (probe.Supported) return new GroupApiSource(config.AdminConfig(), group, ctx.Output);
+        if (probe.Supported) return new GroupApiSource(config.AdminConfig(), group, clients);
         if (choice == "group-api")
             throw new DemoException($"--source group-api: the broker at {config.BootstrapServers} cannot describe groups ({probe.Unavailable}); " +
                 "leave --source out to read the members' reports instead", ExitCodes.Failed);
-        return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, ctx.Output);
-    }
-
-    private sealed class Watch(DemoContext ctx, string group, string[] named, IGroupSource source, Confluent.Kafka.IConsumer<Confluent.Kafka.Ignore, byte[]> consumer) : IDisposable
-    {
-        private readonly Dictionary<string, (long Position, DateTime Time)> _previous = [];
-        private readonly bool _live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
-        private GroupStateEvent? _latest;
-        private List<string> _partitions = [];
-        private string _topicKey = "";
-
-        public int Refreshes { get; private set; }
-
-        public int RebalancesSeen { get; private set; }
-
-        public async Task RunAsync(int? limit)
-        {
-            // The named topics' partitions are known from the first refresh on; the members' topics join them as they report.
-            var topics = named.Distinct().Order(StringComparer.Ordinal).ToList();
-            _partitions = WatchConsumer.Partitions(consumer, topics);
-            _topicKey = string.Join(",", topics);
-            if (!_live)
-            {
-                while (limit is null || Refreshes < limit) Show(await NextAsync());
-                return;
-            }
-            _latest = await NextAsync();
-            // The picture is redrawn in place by the output's live region; status lines (client
-            // warnings, errors) print above it without tearing it.
-            using var view = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline)), TimeSpan.FromMilliseconds(250));
-            while (limit is null || Refreshes < limit) _latest = await NextAsync();
-        }
-
-        /// <summary>One refresh: what the source saw in the last second, with committed offsets, log ends and rates.</summary>
-        private async Task<GroupStateEvent> NextAsync()
-        {
-            var picture = await source.ReadAsync(_partitions, Refresh, ctx.Cancellation);
-            var topics = picture.Topics.Union(named).Distinct().Order(StringComparer.Ordinal).ToList();
-            string key = string.Join(",", topics);
-            if (key != _topicKey)
-            {
-                _partitions = WatchConsumer.Partitions(consumer, topics);
-                _topicKey = key;
-            }
-            var shown = _partitions.Union(picture.Owners.Keys).OrderBy(p => WatchConsumer.Parse(p).Topic, StringComparer.Ordinal)
-                .ThenBy(p => WatchConsumer.Parse(p).Partition.Value).ToList();
-            var ends = WatchConsumer.Ends(consumer, shown);
-            var now = picture.Time;
-            var rows = shown.Select(p =>
-            {
-                var owner = picture.Owners.GetValueOrDefault(p);
-                long? committed = picture.Committed.TryGetValue(p, out long c) ? c : null;
-                long end = ends.GetValueOrDefault(p, -1);
-                return new WatchedPartition(WatchConsumer.Parse(p).Topic, WatchConsumer.Parse(p).Partition.Value, owner?.MemberId, owner?.ClientId,
-                    committed, end, committed is long cc && end >= 0 ? Math.Max(0, end - cc) : null, Rate(p, picture.Positions.TryGetValue(p, out long pos) ? pos : committed, now));
-            }).ToList();
-
-            foreach (var rebalance in picture.Rebalances)
-            {
-                RebalancesSeen++;
-                if (!_live) ctx.Output.Emit(rebalance);
-            }
-            Refreshes++;
-            return new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members, rows);
-        }
-
-        /// <summary>Records per second since the previous refresh: members' positions where they report them, else the committed offset.</summary>
-        private double? Rate(string partition, long? position, DateTime now)
-        {
-            if (position is not long p) return null;
-            double? rate = _previous.TryGetValue(partition, out var before) && now > before.Time
-                ? Math.Round(Math.Max(0, p - before.Position) / (now - before.Time).TotalSeconds, 1)
-                : null;
-            _previous[partition] = (p, now);
-            return rate;
-        }
-
-        private void Show(GroupStateEvent state)
-        {
-            if (ctx.Format == OutputFormat.Json)
-                ctx.Output.Emit(state);
-            else
-                ctx.Output.Emit(new TableViewEvent(GroupWatchView.Render(state, source.Description, source.Timeline)));
-        }
-
-        public void Dispose()
-        {
-            consumer.Close();
-            consumer.Dispose();
-        }
+        return new MemberReportSource(config.ConsumerConfig(), group, statusTopic, clients);
     }
 
     /// <summary>The view as plain text, for a redirected stdout (a file, a pipe): one picture per refresh.</summary>
-    private sealed record TableViewEvent(Spectre.Console.Rendering.IRenderable View) : DemoEvent("group_view", isData: true)
+    internal sealed record TableViewEvent(Spectre.Console.Rendering.IRenderable View) : DemoEvent("group_view", isData: true)
     {
         public override string? ToText() => TableEvent.Render(View) + Environment.NewLine;
     }

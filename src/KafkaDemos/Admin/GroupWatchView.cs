@@ -13,13 +13,14 @@ namespace KafkaDemos.Admin;
 /// </summary>
 public static class GroupWatchView
 {
-    public static IRenderable Render(GroupStateEvent state, string sourceDescription, IReadOnlyList<RebalanceEvent> timeline)
+    public static IRenderable Render(GroupStateEvent state, string sourceDescription, IReadOnlyList<RebalanceEvent> timeline, long clientNoticesHidden = 0)
     {
         var header = new Markup(
             $"[bold]Group {Markup.Escape(state.Group)}[/]  state [bold]{Markup.Escape(state.State)}[/]  protocol {Markup.Escape(state.Protocol ?? "-")}  " +
             $"assignor {Markup.Escape(state.Assignor ?? "-")}  generation {state.Generation?.ToString(CultureInfo.InvariantCulture) ?? "-"}  " +
             $"[grey]{state.Time.ToLocalTime():HH:mm:ss} · {Markup.Escape(sourceDescription)} · Ctrl+C leaves[/]");
 
+        var rowsFrom = new Markup($"[grey]{Markup.Escape(RowsFrom(state.PartitionsFrom))}[/]" + Broker(state, clientNoticesHidden));
         var partitions = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Partitions") };
         foreach (string column in new[] { "Partition", "Owner (member · client)", "Committed", "Log end", "Lag", "Records/s" })
             partitions.AddColumn(column);
@@ -55,7 +56,31 @@ public static class GroupWatchView
                 Markup.Escape(r.Moves.Count == 0 ? "nothing" : string.Join(", ", r.Moves.Select(RebalanceEvent.Describe))));
         if (timeline.Count == 0) rebalances.AddRow("-", "-", "none seen yet");
 
-        return new Rows(header, partitions, members, rebalances);
+        return new Rows(header, rowsFrom, partitions, members, rebalances);
+    }
+
+    /// <summary>While no broker answers: since when (the picture is the last one seen); the client warnings not printed over the view.</summary>
+    private static string Broker(GroupStateEvent state, long clientNoticesHidden)
+    {
+        string unreachable = state.BrokerUnreachableSince is DateTime since
+            ? $"{Environment.NewLine}[red bold]broker unreachable since {since.ToLocalTime():HH:mm:ss}[/][red]: state unknown, the rest is the last picture seen[/]"
+            : "";
+        string hidden = clientNoticesHidden > 0 ? $"{Environment.NewLine}[grey]{clientNoticesHidden} client warning(s) not shown over the view[/]" : "";
+        return unreachable + hidden;
+    }
+
+    /// <summary>The line under the header that says where the partition rows come from.</summary>
+    public static string RowsFrom(IReadOnlyList<string> from)
+    {
+        if (from.Count == 0) return "No partitions to show: no live member, no committed offsets; --topic NAME shows a topic's partitions";
+        var said = from.Select(f => f switch
+        {
+            "members" => "the topics the live members subscribe to",
+            "committed_offsets" => "the topics the group has committed offsets on",
+            "topic_option" => "--topic",
+            _ => f,
+        });
+        return "Partitions of " + string.Join(", ", said) + (from.Contains("members") ? "" : " (no live member)");
     }
 
     private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";

@@ -17,12 +17,16 @@ public sealed class MemberReportSource : IGroupSource
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>After an outage the members' clients reconnect with a backoff (reconnect.backoff.max.ms, 10 s by default).</summary>
+    private static readonly TimeSpan ReconnectGrace = TimeSpan.FromSeconds(10);
+
     private readonly string _group;
     private readonly string _topic;
     private readonly IConsumer<Ignore, byte[]> _consumer;
     private readonly Dictionary<string, MemberStatusReport> _members = [];
     private readonly RebalanceTimeline _timeline;
     private readonly List<RebalanceEvent> _completed = [];
+    private readonly List<(DateTime From, DateTime Until)> _outages = [];
     private IReadOnlyList<string> _partitions = [];
     private bool _primed;
     private int _unprimedRefreshes;
@@ -111,7 +115,25 @@ public sealed class MemberReportSource : IGroupSource
     }
 
     private IEnumerable<MemberStatusReport> Live(DateTime now) =>
-        _members.Values.Where(m => m.Change != "left" && now - m.Time < StaleAfter);
+        _members.Values.Where(m => m.Change != "left" && Silent(m, now) < StaleAfter);
+
+    /// <summary>
+    /// How long the member has been silent while it could have reported: time with no broker (and the
+    /// reconnect after it) does not count, so an outage makes nobody stale.
+    /// </summary>
+    private TimeSpan Silent(MemberStatusReport m, DateTime now)
+    {
+        var silent = now - m.Time;
+        foreach (var (from, until) in _outages)
+        {
+            var start = from > m.Time ? from : m.Time;
+            var end = until < now ? until : now;
+            if (end > start) silent -= end - start;
+        }
+        return silent;
+    }
+
+    public void Unreachable(DateTime since, DateTime until) => _outages.Add((since, until + ReconnectGrace));
 
     private void Observe(DateTime time)
     {
@@ -159,7 +181,7 @@ public sealed class MemberReportSource : IGroupSource
             .Where(m => m.Change != "left")
             .OrderBy(m => m.ClientId, StringComparer.Ordinal).ThenBy(m => m.MemberId, StringComparer.Ordinal)
             .Select(m => new WatchedMember(m.MemberId, m.ClientId, m.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition)).ToList(), m.Consumed,
-                Math.Round((now - m.Time).TotalSeconds, 1), now - m.Time >= StaleAfter))
+                Math.Round((now - m.Time).TotalSeconds, 1), Silent(m, now) >= StaleAfter))
             .ToList();
         var positions = live.SelectMany(m => m.Partitions).Where(p => p.Position is not null)
             .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Max(p => p.Position!.Value));

@@ -51,7 +51,7 @@ public sealed record MemberStatusReport
     /// <summary>The partitions it owns now, each with its position (the next offset it will read; null before its first fetch).</summary>
     public required IReadOnlyList<ReportedPartition> Partitions { get; init; }
 
-    /// <summary>Records it has consumed since it started, counted from its positions.</summary>
+    /// <summary>Records it has consumed since it started, as its run counts them (the consumed of its own summary).</summary>
     public long Consumed { get; init; }
 
     public required DateTime Time { get; init; }

@@ -47,6 +47,43 @@ public static class WatchConsumer
         }
     }
 
+    /// <summary>
+    /// The topics the group has committed offsets on (internal "__" topics left out), as `groups describe`
+    /// finds them: every partition the metadata lists, and the group's committed offset of each.
+    /// </summary>
+    public static List<string> CommittedTopics(IConsumer<Ignore, byte[]> consumer)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            var partitions = admin.GetMetadata(Timeout).Topics
+                .Where(t => !t.Error.IsError && !t.Topic.StartsWith("__", StringComparison.Ordinal))
+                .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
+                .ToList();
+            if (partitions.Count == 0) return [];
+            return consumer.Committed(partitions, Timeout).Where(p => p.Offset.Value >= 0).Select(p => p.Topic)
+                .Distinct().Order(StringComparer.Ordinal).ToList();
+        }
+        catch (KafkaException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>True when a broker answers a metadata request within <paramref name="timeout"/>.</summary>
+    public static bool Reachable(IConsumer<Ignore, byte[]> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            return admin.GetMetadata(timeout).Brokers.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The log end of each partition ("topic-p" -> offset); -1 where the broker did not answer in time.</summary>
     public static Dictionary<string, long> Ends(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<string> partitions)
     {

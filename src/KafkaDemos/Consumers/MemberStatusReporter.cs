@@ -28,7 +28,6 @@ public sealed class MemberStatusReporter : IDisposable
     private readonly string? _assignor;
     private readonly Lock _lock = new();
     private readonly HashSet<TopicPartition> _owned = [];
-    private readonly Dictionary<TopicPartition, long> _lastPosition = [];
     private readonly Timer _heartbeat;
     private readonly Func<TopicPartition, Offset> _position;
     private readonly Func<string?> _memberId;
@@ -37,7 +36,6 @@ public sealed class MemberStatusReporter : IDisposable
     private bool _closed;
     private string _lastMemberId = "";
     private int? _lastGeneration;
-    private long _consumed;
     private long _sent;
     private long _failed;
     private bool _disposed;
@@ -70,7 +68,8 @@ public sealed class MemberStatusReporter : IDisposable
 
     /// <summary>
     /// A reporter for <paramref name="consumer"/> when <see cref="ConsumeOptions.StatusTopic"/> names a topic,
-    /// else null (reporting off). Dispose it before the consumer.
+    /// else null (reporting off). Dispose it before the consumer. <paramref name="reporter"/> is the run's own:
+    /// the reports' consumed count is its tally, so only one run counts there (`demo consume` runs one member per process).
     /// </summary>
     public static MemberStatusReporter? Start<TKey, TValue>(IConsumer<TKey, TValue> consumer, ConsumerConfig config, ConsumeOptions options, Reporter reporter) =>
         options.StatusTopic is { Length: > 0 } topic
@@ -97,7 +96,6 @@ public sealed class MemberStatusReporter : IDisposable
                 else
                 {
                     _owned.Remove(p);
-                    _lastPosition.Remove(p);
                 }
             }
         }
@@ -134,7 +132,9 @@ public sealed class MemberStatusReporter : IDisposable
                 Change = change,
                 Topics = _options.Topics,
                 Partitions = Positions(),
-                Consumed = _consumed,
+                // The run's own count (its tally counts each record it consumes, as its summary does): every record
+                // counts, those read before the first report after an assignment and after the last one too.
+                Consumed = _reporter.Tally.Consumed,
                 Time = DateTime.UtcNow,
             };
             try
@@ -150,7 +150,7 @@ public sealed class MemberStatusReporter : IDisposable
         }
     }
 
-    /// <summary>Each owned partition with its position; the records between two positions count as consumed.</summary>
+    /// <summary>Each owned partition with its position (the next offset the member will read).</summary>
     private List<ReportedPartition> Positions()
     {
         var result = new List<ReportedPartition>();
@@ -158,11 +158,6 @@ public sealed class MemberStatusReporter : IDisposable
         {
             long? position = null;
             AskConsumer(() => position = _position(p) is { Value: >= 0 } o ? o.Value : null);
-            if (position is long now)
-            {
-                if (_lastPosition.TryGetValue(p, out long before) && now > before) _consumed += now - before;
-                _lastPosition[p] = now;
-            }
             result.Add(new ReportedPartition(p.Topic, p.Partition.Value, position));
         }
         return result;

@@ -34,7 +34,14 @@ public sealed record WatchedPartition(
 /// <summary>A partition that changed owner in a rebalance; null means no owner (before the first, after the last member).</summary>
 public sealed record PartitionMove(string Topic, int Partition, string? From, string? To, string? FromClient, string? ToClient);
 
-/// <summary>One refresh of `demo groups watch`: {"event":"group_state","group":...,"partitions":[...],...}.</summary>
+/// <summary>
+/// One refresh of `demo groups watch`: {"event":"group_state","group":...,"partitions":[...],...}.
+/// <see cref="PartitionsFrom"/> says where the partition rows come from: "members" (the topics the live
+/// members subscribe to or own), "committed_offsets" (other topics the group has committed offsets on:
+/// with no live member, before the first consumer starts and after the last one stops, the only
+/// source) and "topic_option" (--topic). <see cref="BrokerUnreachableSince"/> is set while no broker
+/// answers: the state is then "Unknown" and the rest is the last picture seen.
+/// </summary>
 public sealed record GroupStateEvent(
     string Group,
     DateTime Time,
@@ -44,7 +51,9 @@ public sealed record GroupStateEvent(
     string? Assignor,
     int? Generation,
     IReadOnlyList<WatchedMember> Members,
-    IReadOnlyList<WatchedPartition> Partitions) : DemoEvent("group_state", isData: true)
+    IReadOnlyList<WatchedPartition> Partitions,
+    IReadOnlyList<string> PartitionsFrom,
+    DateTime? BrokerUnreachableSince) : DemoEvent("group_state", isData: true)
 {
     /// <summary>Text mode draws the live view instead.</summary>
     public override string? ToText() => null;
