@@ -156,8 +156,8 @@ public sealed partial class ConsumerReport
         {
             lock (_lock)
             {
-                if (!record.IsPartitionEOF) _atEnd.Remove(record.TopicPartition);
-                else _atEnd.Add(record.TopicPartition);
+                if (!record.IsPartitionEOF) _atEnd.Remove(PartitionOf(record));
+                else _atEnd.Add(PartitionOf(record));
             }
         }
         return record.IsPartitionEOF ? null : record;
@@ -172,7 +172,7 @@ public sealed partial class ConsumerReport
     public void Process(ConsumeResult<string?, string?> record)
     {
         string? value = record.Message.Value;
-        var tp = record.TopicPartition;
+        var tp = PartitionOf(record);
         if (_options.Json && !TryJson(value, out value, out string reason))
         {
             Emit(new SkippedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, reason));

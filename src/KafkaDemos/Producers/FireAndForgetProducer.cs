@@ -29,7 +29,7 @@ public static class FireAndForgetProducer
         await foreach (var message in run.Messages())
         {
             var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
-            if (run.Send(message, () => producer.Produce(run.Destination, kafkaMessage)))
+            if (run.Send(producer, message, kafkaMessage))
                 run.Announce(message);
         }
 

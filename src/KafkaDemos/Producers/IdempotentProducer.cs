@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using KafkaDemos.Configuration;
 using KafkaDemos.Core;
@@ -23,7 +22,7 @@ public static class IdempotentProducer
         ModeConstraints.Check(ModeConstraints.ForProducer(Name), config, "the producer's configuration");
         // One name per property, so MaxInFlight below reads a value given as max.in.flight.requests.per.connection.
         config = new ProducerConfig(PropertyAliases.Resolve(config));
-        return new ProducerConfig(ProducerReport.WithDeliveryStatusOnly(config).ToDictionary())
+        return new ProducerConfig(ProducerReport.WithDeliveryKeyAndStatus(config).ToDictionary())
         {
             // The broker remembers this producer's id and the sequence number of each batch, so a
             // batch sent twice (a retry after a lost answer) is written once, and in order.
@@ -54,15 +53,13 @@ public static class IdempotentProducer
 
         // Step 3: produce() with a delivery callback, as --mode async does; the broker now
         // deduplicates retried batches by producer id and sequence number.
+        var deliveryCallback = run.DeliveryCallback<string?, string>(config);
         run.Start();
         await foreach (var message in run.Messages())
         {
-            long started = Stopwatch.GetTimestamp();
-            run.Send(message, () => producer.Produce(run.Destination,
+            run.Send(producer, message,
                 new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers },
-                DeliveryCallback));
-
-            void DeliveryCallback(DeliveryReport<string?, string> report) => run.Report(report, message, started);
+                deliveryCallback);
         }
 
         // Step 4: flush with a bound.

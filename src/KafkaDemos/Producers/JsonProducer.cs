@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaDemos.Core;
@@ -25,24 +24,20 @@ public static class JsonProducer
     private static async Task<ProduceResult> RunAsync<T>(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation, Func<OutgoingMessage, T> toRecord)
     {
         // Step 1: the configuration; delivery reports carry only what the callback reads.
-        config = ProducerReport.WithDeliveryStatusOnly(config);
+        config = ProducerReport.WithDeliveryKeyAndStatus(config);
         using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer, with the JSON serializer for values (keys stay plain strings).
         using var producer = run.Build(new ProducerBuilder<string?, T>(config).SetValueSerializer(new JsonValueSerializer<T>()));
 
         // Step 3: send records asynchronously with a delivery callback, as --mode async does.
+        var deliveryCallback = run.DeliveryCallback<string?, T>(config);
         run.Start();
         await foreach (var message in run.Messages(valuesAreJson: true))
         {
             T record = toRecord(message);
             var shown = message with { Value = JsonValueSerializer<T>.ToText(record) };
-            long started = Stopwatch.GetTimestamp();
-            run.Send(shown, () => producer.Produce(run.Destination,
-                new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers },
-                DeliveryCallback));
-
-            void DeliveryCallback(DeliveryReport<string?, T> report) => run.Report(report, shown, started);
+            run.Send(producer, shown, new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers }, deliveryCallback);
         }
 
         // Step 4: flush with a bound.

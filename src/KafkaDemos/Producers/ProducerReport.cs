@@ -51,17 +51,6 @@ public sealed partial class ProducerReport : IDisposable
         options.Check(mode);
     }
 
-    /// <summary>
-    /// The delivery callback prints the key and value the loop sent, and reads only the report's
-    /// partition, offset, error and status. So reports need no copies of the message's fields
-    /// (headers, timestamp, key, value), and Confluent.Kafka then does not marshal them back for
-    /// every message. -X dotnet.producer.delivery.report.fields=... still chooses otherwise.
-    /// </summary>
-    public static ProducerConfig WithDeliveryStatusOnly(ProducerConfig config) => new(config.ToDictionary())
-    {
-        DeliveryReportFields = config.DeliveryReportFields ?? "status",
-    };
-
     /// <summary>The topic and partition (or any) every message goes to, built once for the whole run.</summary>
     public TopicPartition Destination { get; }
 
@@ -86,20 +75,24 @@ public sealed partial class ProducerReport : IDisposable
     public void Start() => _reporter.Emit(new InfoEvent($"Start sending messages ... ({_mode} to {_options.Topic})"));
 
     /// <summary>
-    /// Hands one message to the client with <paramref name="produce"/> (a non-blocking Produce call).
-    /// A full local queue is not an error: wait a little for deliveries to free room, then try the
-    /// same message again, so nothing is dropped. Any other local error counts as a failed delivery.
-    /// The wait blocks this thread, as the course's producer.poll() after a BufferError does: a
-    /// full queue recurs every few milliseconds at full speed, and an awaited delay there (a timer,
-    /// then a thread-pool hop for the loop) cost more CPU than the client's own work per message.
+    /// producer.Produce(destination, kafkaMessage, deliveryCallback): hands one message to the client
+    /// without waiting (fire-and-forget passes no callback). A full local queue is not an error: wait
+    /// a little for deliveries to free room, then try the same message again, so nothing is dropped.
+    /// Any other local error counts as a failed delivery. The wait blocks this thread, as the course's
+    /// producer.poll() after a BufferError does: a full queue recurs every few milliseconds at full
+    /// speed, and an awaited delay there (a timer, then a thread-pool hop for the loop) cost more CPU
+    /// than the client's own work per message. The producer and message are parameters, not a
+    /// lambda's captures, so a message costs no closure.
     /// </summary>
     /// <returns>True when the client took the message.</returns>
-    public bool Send(OutgoingMessage message, Action produce)
+    public bool Send<TKey, TValue>(IProducer<TKey, TValue> producer, OutgoingMessage message, Message<TKey, TValue> kafkaMessage,
+        Action<DeliveryReport<TKey, TValue>>? deliveryCallback = null)
     {
         Interlocked.Increment(ref _sent);
-        if (TryProduce(message, produce) is bool taken) return taken;
+        var callback = deliveryCallback is null ? null : Sending(message, deliveryCallback);
+        if (TryProduce(producer, message, kafkaMessage, callback) is bool taken) return taken;
         while (!Stopping.WaitHandle.WaitOne(QueueFullBackoff))
-            if (TryProduce(message, produce, retry: true) is bool later) return later;
+            if (TryProduce(producer, message, kafkaMessage, callback, retry: true) is bool later) return later;
         // Stopped while waiting for room: this message never reached the client.
         Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
         return false;
@@ -111,11 +104,12 @@ public sealed partial class ProducerReport : IDisposable
     /// awaiting delivery comes from the run's counters: asking the client (Flush(0)) would make it
     /// send every lingering batch at once, and at every full queue that defeats linger.ms batching.
     /// </summary>
-    private bool? TryProduce(OutgoingMessage message, Action produce, bool retry = false)
+    private bool? TryProduce<TKey, TValue>(IProducer<TKey, TValue> producer, OutgoingMessage message, Message<TKey, TValue> kafkaMessage,
+        Action<DeliveryReport<TKey, TValue>>? callback, bool retry = false)
     {
         try
         {
-            produce();
+            producer.Produce(Destination, kafkaMessage, callback);
             return true;
         }
         catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -146,10 +140,6 @@ public sealed partial class ProducerReport : IDisposable
     /// <summary>An empty input line: not sent, counted in the summary.</summary>
     public void SkipLine() => Interlocked.Increment(ref _skippedLines);
 
-    /// <summary>A delivery report arrived in a delivery callback.</summary>
-    public void Report<TKey, TValue>(DeliveryReport<TKey, TValue> report, OutgoingMessage message, long startedTimestamp) =>
-        Report(report.Topic, report.Partition, report.Offset, report.Error, report.Status, message, startedTimestamp);
-
     /// <summary>An awaited ProduceAsync returned: the broker took the message.</summary>
     public void Report<TKey, TValue>(DeliveryResult<TKey, TValue> result, OutgoingMessage message, long startedTimestamp) =>
         Report(result.Topic, result.Partition, result.Offset, new Error(ErrorCode.NoError), result.Status, message, startedTimestamp);
@@ -164,16 +154,19 @@ public sealed partial class ProducerReport : IDisposable
     /// </summary>
     private void Report(string topic, Partition partition, Offset offset, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp)
     {
-        if (error.IsError)
-        {
-            Failed(message, partition == Partition.Any ? null : partition.Value, error, status);
-            return;
-        }
+        if (error.IsError) Failed(message, partition == Partition.Any ? null : partition.Value, error, status);
+        else Delivered(topic, partition, offset, status, message, message.Value.Length, startedTimestamp);
+    }
+
+    /// <param name="message">Null when nobody wants the per-message event: only its value's length is counted.</param>
+    /// <param name="startedTimestamp">0 for a report the run could not match to its send (see ProducerReport.Deliveries.cs): counted, not timed.</param>
+    private void Delivered(string topic, Partition partition, Offset offset, PersistenceStatus status, OutgoingMessage? message, int valueLength, long startedTimestamp)
+    {
         Interlocked.Increment(ref _delivered);
-        double latencyMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
-        _reporter.Tally.CountDelivered(message.Value.Length);
-        _reporter.Latencies?.Record(latencyMs);
-        if (_reporter.WantsPerMessage) _reporter.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
+        double latencyMs = startedTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        _reporter.Tally.CountDelivered(valueLength);
+        if (startedTimestamp != 0) _reporter.Latencies?.Record(latencyMs);
+        if (message is not null && _reporter.WantsPerMessage) _reporter.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
             message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value), Number = message.Number });
     }
 
