@@ -186,7 +186,7 @@ public sealed partial class ConsumerReport
         _reporter.Tally.CountConsumed(value?.Length ?? 0);
         // No event per record when nothing prints or observes it (a benchmark): the tally counts it.
         if (_reporter.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
-            record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime));
+            record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime) { Headers = ConsumedEvent.From(record.Message.Headers) });
         if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
         // Printing is the work: a record whose line could not be written (stdout closed) is not processed.
         if (_reporter.OutputClosed.IsCancellationRequested) return;

@@ -38,7 +38,34 @@ public abstract record ConsumerEvent : DemoEvent
 public sealed record ConsumedEvent(string Topic, int Partition, long Offset, string? Key, string? Value, DateTime? Timestamp)
     : ConsumerEvent("consumed", isData: true, isPerMessage: true)
 {
-    public override string? ToText() => $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})";
+    /// <summary>The record's headers, in order, values as UTF-8 text (a value that is not is shown in base64); null when it has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecordHeader>? Headers { get; init; }
+
+    public override string? ToText() => $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})" +
+        (Headers is { Count: > 0 } h ? "  headers: " + string.Join(", ", h.Select(x => $"{x.Key}={x.Value ?? "null"}")) : "");
+
+    /// <summary>Headers as the event carries them; null for none, so a record without headers prints and serializes as before.</summary>
+    public static IReadOnlyList<RecordHeader>? From(Headers? headers)
+    {
+        if (headers is null || headers.Count == 0) return null;
+        var list = new List<RecordHeader>(headers.Count);
+        foreach (var header in headers) list.Add(RecordHeader.From(header.Key, header.GetValueBytes()));
+        return list;
+    }
+}
+
+/// <summary>One record header: its key and its value as text (base64 with <c>Base64</c> true when the bytes are not UTF-8).</summary>
+public sealed record RecordHeader(string Key, string? Value, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Base64 = false)
+{
+    private static readonly System.Text.UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
+
+    public static RecordHeader From(string key, byte[]? value)
+    {
+        if (value is null) return new(key, null);
+        try { return new(key, Strict.GetString(value)); }
+        catch (System.Text.DecoderFallbackException) { return new(key, Convert.ToBase64String(value), Base64: true); }
+    }
 }
 
 /// <summary>
