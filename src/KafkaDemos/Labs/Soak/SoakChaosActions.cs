@@ -75,6 +75,9 @@ public sealed partial class SoakConductor
                 var cluster = broker.Embedded!.Cluster;
                 int id = 1 + action.Pick % cluster.BrokerCount;
                 cluster.SetBrokerDown(id);
+                // Said as it starts: for three seconds the producer's backlog grows, and a learner
+                // watching sees why the acknowledgements pause.
+                Record(action, produceClock, $"broker {id} down for {BrokerDownFor.TotalSeconds:0} s, then up");
                 try
                 {
                     await Task.Delay(BrokerDownFor, ctx.Cancellation);
@@ -83,13 +86,17 @@ public sealed partial class SoakConductor
                 {
                     cluster.SetBrokerUp(id);
                 }
-                detail = $"broker {id} down for {BrokerDownFor.TotalSeconds:0} s, then up";
-                break;
+                return;
             }
             default:
                 detail = "no member to act on";
                 break;
         }
+        Record(action, produceClock, detail);
+    }
+
+    private void Record(ChaosAction action, Stopwatch produceClock, string detail)
+    {
         var e = new ChaosEvent(Math.Round(produceClock.Elapsed.TotalSeconds, 1), Describe(action.Kind), detail);
         lock (_chaos) _chaos.Add(e);
         ctx.Output.Emit(e);
