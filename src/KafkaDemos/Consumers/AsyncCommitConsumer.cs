@@ -58,10 +58,12 @@ public static class AsyncCommitConsumer
 
         // Step 5: a clean stop commits what was processed, synchronously, then Close() leaves the group.
         if (run.CrashRequested) return;
-        var processed = run.Processed();
-        // After stdout closed, records stored but never printed are stored back, so Close() commits none of them.
-        if (run.OutputClosed) foreach (var offset in processed) consumer.StoreOffset(offset);
-        CommitOffsets(consumer, run, processed, "sync on shutdown");
+        CommitOffsets(consumer, run, run.Processed(), "sync on shutdown");
+        // stdout's reader has gone: a background commit may have taken offsets whose lines were still
+        // in the output's buffer, and Close() would commit the stored ones again. The commit above
+        // set the group back to the last printed line; leave without Close(): the group notices
+        // after session.timeout.ms.
+        if (run.OutputClosed) return;
         consumer.Close();
     }
 
