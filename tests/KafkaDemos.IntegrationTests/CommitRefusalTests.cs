@@ -59,7 +59,7 @@ public sealed class CommitRefusalTests(KafkaFixture kafka)
     {
         kafka.RequireEmbedded("injects refused commits");
         // More refusals than the commit's own retries: the commit is given up, as when a rebalance outlasts them.
-        var refusals = Enumerable.Repeat(ErrorCode.RebalanceInProgress, ConsumerReport.CommitAttempts).ToArray();
+        var refusals = Enumerable.Repeat(ErrorCode.RebalanceInProgress, 4).ToArray();
 
         var (outcome, sink, committed) = await ConsumeWithRefusedCommitsAsync(SyncCommitConsumer.RunAsync, refusals);
 

@@ -39,18 +39,14 @@ public sealed partial class ConsumerReport
     /// <summary>stdout's reader has gone: the loop has stopped, and records not printed are not processed.</summary>
     public bool OutputClosed => _reporter.OutputClosed.IsCancellationRequested;
 
-    /// <summary>
-    /// Attempts of one commit refused because the group rebalances, 250 ms apart (about 1.75 s in
-    /// all): a rebalance that waits on another member's SyncGroup (a busy machine) is over by then.
-    /// </summary>
-    internal const int CommitAttempts = 8;
+    private const int CommitAttempts = 4;
     private static readonly TimeSpan CommitRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// A commit the coordinator refused with <paramref name="e"/>: true when the strategy should call
     /// Commit again (after a short wait here). A coordinator in the middle of a rebalance answers
     /// REBALANCE_IN_PROGRESS until every member has synced; the commit is still this member's to
-    /// make, so it is tried again a few times (see CommitAttempts). If the rebalance outlasts
+    /// make, so it is tried again a few times (about a second in all). If the rebalance outlasts
     /// that, nothing is lost: the next owner resumes from the last committed offset. The retries are
     /// counted, not printed one by one: the commit line that follows says how many it took.
     /// </summary>
