@@ -6,6 +6,7 @@ using KafkaDemos.IntegrationTests.Infrastructure;
 namespace KafkaDemos.IntegrationTests;
 
 /// <summary>The course's rebalance callback: a second member joins, then leaves, while a producer keeps writing.</summary>
+[Collection(RebalanceTiming.Name)]
 public sealed class RebalanceHandoverTests(KafkaFixture kafka)
 {
     [Theory]

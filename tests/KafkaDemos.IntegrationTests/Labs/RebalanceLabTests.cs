@@ -4,6 +4,7 @@ using KafkaDemos.IntegrationTests.Infrastructure;
 namespace KafkaDemos.IntegrationTests.Labs;
 
 /// <summary>`demo lab rebalance` in a small configuration: after every change one owner per partition, the extra member idle.</summary>
+[Collection(RebalanceTiming.Name)]
 public sealed class RebalanceLabTests(KafkaFixture kafka)
 {
     [Fact]

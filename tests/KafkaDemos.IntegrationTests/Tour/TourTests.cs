@@ -3,6 +3,7 @@ using KafkaDemos.IntegrationTests.Infrastructure;
 namespace KafkaDemos.IntegrationTests.Tour;
 
 /// <summary>`demo tour` as a learner runs it: the built binary, end to end.</summary>
+[Collection(RebalanceTiming.Name)]
 public sealed class TourTests(KafkaFixture kafka)
 {
     [Fact]
