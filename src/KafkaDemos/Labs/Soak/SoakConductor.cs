@@ -223,12 +223,17 @@ public sealed partial class SoakConductor(DemoContext ctx, DemoConfiguration con
     {
         List<SoakMember> all;
         lock (_membersLock) all = [.. _members];
+        // Said on Ctrl+C, so the order of a stop can be seen: the producer's summary comes first.
+        if (ctx.Cancellation.IsCancellationRequested && all.Count > 0) ctx.Info(StoppingMembers(all.Count));
         await Task.WhenAll(all.Select(async m =>
         {
             await m.DisposeAsync();
             Forget(m);
         }));
     }
+
+    /// <summary>The line said when an interrupted lab stops its members.</summary>
+    public static string StoppingMembers(int count) => $"Stopping the {count} members (the producer has flushed what it sent).";
 
     private SoakProgressEvent Progress()
     {
