@@ -78,9 +78,11 @@ public sealed partial class ProducerReport : IDisposable
     /// producer.Produce(destination, kafkaMessage, deliveryCallback): hands one message to the client
     /// without waiting (fire-and-forget passes no callback). A full local queue is not an error: wait
     /// a little for deliveries to free room, then try the same message again, so nothing is dropped.
-    /// Any other local error counts as a failed delivery. The wait blocks this thread, as the course's
-    /// producer.poll() after a BufferError does: a full queue recurs every few milliseconds at full
-    /// speed, and an awaited delay there (a timer, then a thread-pool hop for the loop) cost more CPU
+    /// Any other local error counts as a failed delivery. The wait is the course's producer.poll()
+    /// after a BufferError: it serves delivery reports on this thread and returns as soon as one
+    /// frees room (at most <see cref="QueueFullBackoff"/>), where a plain sleep of the same length left
+    /// the client idle with room already free; a full queue recurs every few milliseconds at full
+    /// speed. An awaited delay there (a timer, then a thread-pool hop for the loop) cost more CPU
     /// than the client's own work per message. The producer and message are parameters, not a
     /// lambda's captures, so a message costs no closure.
     /// </summary>
@@ -91,8 +93,11 @@ public sealed partial class ProducerReport : IDisposable
         Interlocked.Increment(ref _sent);
         var callback = deliveryCallback is null ? null : Sending(message, deliveryCallback);
         if (TryProduce(producer, message, kafkaMessage, callback) is bool taken) return taken;
-        while (!Stopping.WaitHandle.WaitOne(QueueFullBackoff))
+        while (!Stopping.IsCancellationRequested)
+        {
+            producer.Poll(QueueFullBackoff);
             if (TryProduce(producer, message, kafkaMessage, callback, retry: true) is bool later) return later;
+        }
         // Stopped while waiting for room: this message never reached the client.
         Failed(message, null, new Error(ErrorCode.Local_QueueFull, "stopped while the local queue was full"), PersistenceStatus.NotPersisted);
         return false;
