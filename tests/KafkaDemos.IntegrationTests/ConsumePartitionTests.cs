@@ -75,12 +75,16 @@ public sealed partial class ConsumePartitionTests(KafkaFixture kafka)
 
         var last = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-p", "1", "--offset", "-3", "--exit-at-end", "-f", "%o"));
         var all = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-p", "1", "-p", "3", "--offset", "beginning", "--exit-at-end", "-f", "%p-%o"));
+        var everyPartition = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "--offset", "-1", "--exit-at-end", "-f", "%p-%o"));
 
         Assert.True(last.ExitCode == 0, last.ToString());
         Assert.Equal(["22", "23", "24"], Lines(last.Stdout));
         Assert.True(all.ExitCode == 0, all.ToString());
         Assert.Equal(50, Lines(all.Stdout).Count);
         Assert.Equal(["1", "3"], Lines(all.Stdout).Select(l => l.Split('-')[0]).Distinct().Order());
+        // --offset alone: every partition, each from its own last record.
+        Assert.True(everyPartition.ExitCode == 0, everyPartition.ToString());
+        Assert.Equal(["0-24", "1-24", "2-24", "3-24"], Lines(everyPartition.Stdout).Order());
     }
 
     /// <summary>Ten records one second apart by their own timestamps (CreateTime set by the producer).</summary>

@@ -122,6 +122,21 @@ public static class ConsumeCommand
             They are off on a broker that describes groups (Apache Kafka), and with --no-status-report.
             The start says which, and why ("Status reports: on ..." / "Status reports: off ...").
 
+            Looking inside a topic without a group (kcat -C -p P -o O -e; the console consumer's --partition --offset):
+            --partition P (repeatable) and --offset O read with Assign(): no group is joined, nothing is committed,
+            no group's offsets move. O is an offset, beginning, end (the default), -N (the last N records) or
+            @TIME (epoch ms or ISO-8601; kcat's s@TIME too), the first record at or after it (offsets-for-times).
+            --offset alone reads every partition. One topic by name; the group flags (--commit, --group,
+            --offset-reset, --from-beginning, ...) are refused with it (exit 2), as is a partition the topic lacks,
+            an offset past the end or before the oldest record kept.
+
+            Each record's line (--format, text output): kcat's tokens {{RecordFormat.Tokens}}.
+            A null key or value prints null, and its length (%K, %S) is -1. -o json always has every field
+            (key, value, headers, timestamp, timestamp_type, timestamp_ms); a null key or value is JSON null.
+
+            A --topic starting with '^' is a regular expression (librdkafka's pattern subscription): the group
+            reads every topic it matches, and the start names them.
+
             Group protocol (--group-protocol):
               classic    the course's: members join, a leader assigns with partition.assignment.strategy.
               consumer   KIP-848 (Apache Kafka 4.0+, and the embedded broker): the broker assigns (its
