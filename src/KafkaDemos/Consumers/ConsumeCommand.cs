@@ -183,7 +183,7 @@ public static class ConsumeCommand
             {
                 return await PartitionReadCommand.RunAsync(ctx, readFlags, new ConsumeOptions
                 {
-                    Topics = requested.Length > 0 ? requested.Distinct().ToList() : [ctx.LoadConfiguration().Demo.Topic],
+                    Topics = requested.Distinct().ToList(),
                     MaxMessages = ctx.Get(maxMessages),
                     ExitAtEnd = ctx.Get(exitAtEnd),
                     Json = ctx.Get(json),

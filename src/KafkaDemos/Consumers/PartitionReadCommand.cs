@@ -32,10 +32,11 @@ internal static class PartitionReadCommand
                                      $"leave out {groupFlag.Name}, or --partition/--offset to consume in a group");
         int[] partitions = ctx.Get(flags.Partition) ?? [];
         var start = ctx.Get(flags.Offset) is { } offset ? StartOffset.Parse(offset) : StartOffset.End;
-        if (asked.Topics is not [var topic] || topic.StartsWith('^'))
+        if (asked.Topics.Count > 1 || asked.Topics.Any(TopicPattern.Is))
             throw new UsageException($"--partition/--offset read one topic by name; given: {string.Join(", ", asked.Topics)}");
 
         var config = ctx.LoadConfiguration();
+        string topic = asked.Topics.Count == 1 ? asked.Topics[0] : config.Demo.Topic;
         var consumerConfig = config.ConsumerConfig();
         if (consumerConfig.ClientId == BuiltInDefaults.ClientId) consumerConfig.ClientId = $"{BuiltInDefaults.ClientId}-{Environment.ProcessId}";
         var metadata = BrokerPreflight.Check(config);
@@ -47,7 +48,7 @@ internal static class PartitionReadCommand
         var read = partitions.Length > 0 ? partitions.Distinct().Order().ToList() : Enumerable.Range(0, count).ToList();
 
         consumerConfig.GroupId = PartitionReader.NoGroupId(consumerConfig.ClientId);
-        var options = asked with { Partitions = read, Start = start, StatusTopic = null };
+        var options = asked with { Topics = [topic], Partitions = read, Start = start, StatusTopic = null };
         ctx.Info($"Reading {topic} partition(s) {string.Join(", ", read)} without a consumer group: Assign(), no group joined, nothing committed, " +
                  $"no group's offsets move (group.id '{consumerConfig.GroupId}' only because the .NET client requires one; never joined) " +
                  $"as client '{consumerConfig.ClientId}'; " + (options.ExitAtEnd ? "it stops at the end of each partition." : "Ctrl+C stops."));
