@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.RegularExpressions;
+using KafkaDemos.Admin;
+using KafkaDemos.Consumers;
 using KafkaDemos.IntegrationTests.Infrastructure;
 
 namespace KafkaDemos.IntegrationTests;
@@ -29,6 +32,30 @@ public sealed class ConsumePatternAndInputTests(KafkaFixture kafka)
         Assert.Contains($"{a}, {b}", matched.GetProperty("message").GetString());
         var assigned = result.OfEvent("assigned").SelectMany(e => e.GetProperty("partitions").EnumerateArray().Select(p => p.GetString()!));
         Assert.Equal([$"{a}-0", $"{a}-1", $"{b}-0"], assigned.Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_pattern_member_reports_the_topics_it_matched_by_name_for_groups_watch()
+    {
+        string prefix = KafkaFixture.UniqueName("patrep");
+        string a = await kafka.CreateTopicAsync($"{prefix}-a", 2);
+        string b = await kafka.CreateTopicAsync($"{prefix}-b", 1);
+        string status = await kafka.CreateTopicAsync("patrep-status", 1);
+        await ConsumerKit.ProduceAsync(kafka, a, 4, partitions: 2);
+        await ConsumerKit.ProduceAsync(kafka, b, 2, partitions: 1);
+        string group = KafkaFixture.UniqueName("g-patrep");
+        var sink = new RecordedEvents();
+
+        var outcome = await SyncCommitConsumer.RunAsync(ConsumerKit.Config(kafka, group),
+            ConsumerKit.Options($"^{Regex.Escape(prefix)}-.*") with { ExitAtEnd = true, StatusTopic = status }, sink, CancellationToken.None);
+        var reports = TopicReader.ReadAll(kafka, status)
+            .Select(r => MemberStatusReport.Parse(r.Message.Value is null ? null : Encoding.UTF8.GetBytes(r.Message.Value)))
+            .OfType<MemberStatusReport>().Where(r => r.Group == group).ToList();
+
+        Assert.True(outcome.Succeeded && outcome.Consumed == 6, string.Join("\n", sink.Events));
+        // `groups watch` reads each reported topic's offsets by name: a pattern there would name no topic.
+        var assigned = reports.Last(r => r.Change == "assigned");
+        Assert.Equal([a, b], assigned.Topics);
     }
 
     public static TheoryData<string[], string> BadInput => new()

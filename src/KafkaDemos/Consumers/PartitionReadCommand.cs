@@ -48,7 +48,7 @@ internal static class PartitionReadCommand
         var read = partitions.Length > 0 ? partitions.Distinct().Order().ToList() : Enumerable.Range(0, count).ToList();
 
         consumerConfig.GroupId = PartitionReader.NoGroupId(consumerConfig.ClientId);
-        var options = asked with { Topics = [topic], Partitions = read, Start = start, StatusTopic = null };
+        var options = asked with { Topics = [topic], Partitions = read, Start = start };
         ctx.Info($"Reading {topic} partition(s) {string.Join(", ", read)} without a consumer group: Assign(), no group joined, nothing committed, " +
                  $"no group's offsets move (group.id '{consumerConfig.GroupId}' only because the .NET client requires one; never joined) " +
                  $"as client '{consumerConfig.ClientId}'; " + (options.ExitAtEnd ? "it stops at the end of each partition." : "Ctrl+C stops."));
