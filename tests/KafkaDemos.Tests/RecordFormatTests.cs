@@ -50,6 +50,7 @@ public sealed class RecordFormatTests
     [InlineData(@"%p \", @"ends with a lone '\'")]
     [InlineData(@"\q", @"unknown escape '\q'")]
     [InlineData("%P", "unknown token '%P'")]
+    [InlineData("", "is empty")]
     public void A_malformed_format_is_a_usage_error_naming_it(string format, string message)
     {
         var e = Assert.Throws<UsageException>(() => RecordFormat.Parse(format));

@@ -37,6 +37,7 @@ public sealed class RecordFormat
     /// <summary>Parses <paramref name="format"/>; a token or escape it does not know is a usage error naming it.</summary>
     public static RecordFormat Parse(string format)
     {
+        if (format.Length == 0) throw new UsageException($"--format '' is empty: give the tokens of each line, e.g. '%p %o %k %s\\n' ({Tokens})");
         var segments = new List<Segment>();
         var literal = new StringBuilder();
         for (int i = 0; i < format.Length; i++)
