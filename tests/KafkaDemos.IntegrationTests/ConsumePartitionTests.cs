@@ -76,6 +76,7 @@ public sealed partial class ConsumePartitionTests(KafkaFixture kafka)
         var last = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-p", "1", "--offset", "-3", "--exit-at-end", "-f", "%o"));
         var all = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-p", "1", "-p", "3", "--offset", "beginning", "--exit-at-end", "-f", "%p-%o"));
         var everyPartition = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "--offset", "-1", "--exit-at-end", "-f", "%p-%o"));
+        var byDefault = await DemoProcess.RunAsync(kafka.DemoArgs("consume", "-t", topic, "-p", "1", "--exit-at-end"));
 
         Assert.True(last.ExitCode == 0, last.ToString());
         Assert.Equal(["22", "23", "24"], Lines(last.Stdout));
@@ -85,6 +86,10 @@ public sealed partial class ConsumePartitionTests(KafkaFixture kafka)
         // --offset alone: every partition, each from its own last record.
         Assert.True(everyPartition.ExitCode == 0, everyPartition.ToString());
         Assert.Equal(["0-24", "1-24", "2-24", "3-24"], Lines(everyPartition.Stdout).Order());
+        // --partition alone starts at the end, as kcat does: nothing to print before new records come.
+        Assert.True(byDefault.ExitCode == 0, byDefault.ToString());
+        Assert.Empty(Lines(byDefault.Stdout));
+        Assert.Contains("from its end, offset 25", byDefault.Stderr);
     }
 
     /// <summary>Ten records one second apart by their own timestamps (CreateTime set by the producer).</summary>
