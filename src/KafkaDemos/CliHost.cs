@@ -17,7 +17,7 @@ public static class CliHost
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
-        var parse = Prepare(root).Parse(args);
+        var parse = Prepare(root).Parse(args, Parsing);
         if (parse.Action is ParseErrorAction)
         {
             foreach (var line in ParseErrorText.Lines(parse)) Console.Error.WriteLine($"Error: {line}");
@@ -63,6 +63,12 @@ public static class CliHost
             return ExitCodes.Failed;
         }
     }
+
+    /// <summary>
+    /// How the command line is read. No response files: a value may start with '@' (kcat's
+    /// `--offset @TIME`), and System.CommandLine would otherwise read it as a file of arguments.
+    /// </summary>
+    public static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
     /// <summary>Adds the global options and the project's help and version actions: the tree the executable parses with.</summary>
     public static RootCommand Prepare(RootCommand root)

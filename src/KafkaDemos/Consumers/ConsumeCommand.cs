@@ -42,11 +42,11 @@ public static class ConsumeCommand
         commit.AcceptOnlyFromAmong([.. Strategies.Keys]);
         var topics = new Option<string[]>("--topic", "-t")
         {
-            Description = "Topic to subscribe to, repeatable (default: Demo.Topic of the configuration)",
-            HelpName = "NAME",
+            Description = "Topic to subscribe to, repeatable; one starting with '^' is a regular expression: every topic it matches (default: Demo.Topic of the configuration)",
+            HelpName = "NAME|^PATTERN",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
-        }.AcceptsTopicNames();
+        }.AcceptsTopicNamesOrPatterns();
         var group = new Option<string>("--group", "-g") { Description = "Consumer group (group.id; default: Consumer group.id of the configuration, \"tdea\")", HelpName = "GROUP" };
         var offsetReset = new Option<string>("--offset-reset") { Description = "Where a partition without a committed offset starts (auto.offset.reset)", HelpName = "earliest|latest" };
         offsetReset.AcceptOnlyFromAmong("earliest", "latest");
@@ -77,6 +77,23 @@ public static class ConsumeCommand
             DefaultValueFactory = _ => ConsumeOptions.DefaultCommitEvery,
             HelpName = "N",
         };
+        var partition = new Option<int[]>("--partition", "-p")
+        {
+            Description = "Read this partition without a group (Assign, nothing committed), repeatable; --offset alone reads every partition",
+            HelpName = "P",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var offset = new Option<string>("--offset")
+        {
+            Description = "Where --partition starts: N, beginning, end (default), -N (the last N records) or @TIME (epoch ms or ISO-8601, via offsets-for-times)",
+            HelpName = "N|beginning|end|-N|@TIME",
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = $"Each record's text line, kcat's tokens: {RecordFormat.Tokens} (default: the course's line)",
+            HelpName = "FORMAT",
+        };
 
         var command = new Command("consume", $$"""
             Consume in a consumer group and commit offsets one of the course's five ways. Records print as
@@ -105,6 +122,21 @@ public static class ConsumeCommand
             They are off on a broker that describes groups (Apache Kafka), and with --no-status-report.
             The start says which, and why ("Status reports: on ..." / "Status reports: off ...").
 
+            Looking inside a topic without a group (kcat -C -p P -o O -e; the console consumer's --partition --offset):
+            --partition P (repeatable) and --offset O read with Assign(): no group is joined, nothing is committed,
+            no group's offsets move. O is an offset, beginning, end (the default), -N (the last N records) or
+            @TIME (epoch ms or ISO-8601; kcat's s@TIME too), the first record at or after it (offsets-for-times).
+            --offset alone reads every partition. One topic by name; the group flags (--commit, --group,
+            --offset-reset, --from-beginning, ...) are refused with it (exit 2), as is a partition the topic lacks,
+            an offset past the end or before the oldest record kept.
+
+            Each record's line (--format, text output): kcat's tokens {{RecordFormat.Tokens}}.
+            A null key or value prints null, and its length (%K, %S) is -1. -o json always has every field
+            (key, value, headers, timestamp, timestamp_type, timestamp_ms); a null key or value is JSON null.
+
+            A --topic starting with '^' is a regular expression (librdkafka's pattern subscription): the group
+            reads every topic it matches, and the start names them.
+
             Group protocol (--group-protocol):
               classic    the course's: members join, a leader assigns with partition.assignment.strategy.
               consumer   KIP-848 (Apache Kafka 4.0+, and the embedded broker): the broker assigns (its
@@ -123,11 +155,15 @@ public static class ConsumeCommand
               demo consume --commit specified --commit-every 5 --max-messages 20
               demo consume --json --topic orders --exit-at-end -o json
               demo consume --group-protocol consumer --group tdea
+              demo consume --topic ak03.fourpartition --partition 2 --offset 17 --exit-at-end --format '%p %o %k %s\n'
+              demo consume --topic '^ak03\..*' --group patterns --from-beginning
             """)
         {
             commit, topics, group, offsetReset, fromBeginning, maxMessages, exitAtEnd, json, processDelay, assignment, commitEvery,
-            groupProtocol, statusTopic, reportStatus, noStatus,
+            groupProtocol, statusTopic, reportStatus, noStatus, partition, offset, format,
         };
+        var readFlags = new PartitionReadCommand.Flags(partition, offset,
+            [commit, group, offsetReset, fromBeginning, commitEvery, assignment, groupProtocol, statusTopic, reportStatus, noStatus]);
 
         command.SetDemoAction(async ctx =>
         {
@@ -140,6 +176,21 @@ public static class ConsumeCommand
                 throw new UsageException("--from-beginning contradicts --offset-reset latest: give one of them");
             var delay = ctx.Get(processDelay);
             string[] requested = ctx.Get(topics) ?? [];
+            var lineFormat = ctx.Get(format) is { } shape ? RecordFormat.Parse(shape) : null;
+            if (lineFormat is not null && ctx.Format == OutputFormat.Json)
+                throw new UsageException($"--format '{lineFormat.Text}' shapes text lines; -o json already prints every field of each record: give one of them");
+            if (PartitionReadCommand.Requested(ctx, readFlags))
+            {
+                return await PartitionReadCommand.RunAsync(ctx, readFlags, new ConsumeOptions
+                {
+                    Topics = requested.Distinct().ToList(),
+                    MaxMessages = ctx.Get(maxMessages),
+                    ExitAtEnd = ctx.Get(exitAtEnd),
+                    Json = ctx.Get(json),
+                    ProcessDelay = delay,
+                    Format = lineFormat,
+                });
+            }
 
             var config = ctx.LoadConfiguration(Strategies.Entry(ctx.Get(commit)!).Constraints,
                 ctx.Flag(group, ConfigSections.Consumer, "group.id"),
@@ -166,7 +217,8 @@ public static class ConsumeCommand
 
             string strategy = ctx.Get(commit)!;
             List<string> subscribed = requested.Length > 0 ? requested.Distinct().ToList() : [config.Demo.Topic];
-            BrokerPreflight.RequireTopics(metadata, subscribed, ctx.Get(exitAtEnd), consumerConfig.BootstrapServers, ctx.Info);
+            BrokerPreflight.RequireTopics(metadata, subscribed.Where(t => !TopicPattern.Is(t)), ctx.Get(exitAtEnd), consumerConfig.BootstrapServers, ctx.Info);
+            TopicPattern.Announce(metadata, subscribed.Where(TopicPattern.Is), ctx.Get(exitAtEnd), ctx.Info);
             var options = new ConsumeOptions
             {
                 Topics = subscribed,
@@ -176,6 +228,7 @@ public static class ConsumeCommand
                 ProcessDelay = delay,
                 CommitEvery = every,
                 StatusTopic = status.Topic,
+                Format = lineFormat,
             };
             ctx.Info($"Consuming {string.Join(", ", options.Topics)} in group '{consumerConfig.GroupId}' as client '{consumerConfig.ClientId}' with --commit {strategy} " +
                      $"(auto.offset.reset={consumerConfig.AutoOffsetReset?.ToString().ToLowerInvariant() ?? "latest"}, " +

@@ -20,6 +20,18 @@ public sealed record ConsumeOptions
     /// <summary>Values must be JSON; any other value is reported as skipped and committed past.</summary>
     public bool Json { get; init; }
 
+    /// <summary>The text line of each record (--format, kcat's tokens); null: the course's line.</summary>
+    public RecordFormat? Format { get; init; }
+
+    /// <summary>
+    /// Read these partitions from these starting places without a group (--partition/--offset):
+    /// Assign, never Subscribe or commit. Null: join the group and subscribe to <see cref="Topics"/>.
+    /// </summary>
+    public IReadOnlyList<int>? Partitions { get; init; }
+
+    /// <summary>Where each of <see cref="Partitions"/> starts (--offset).</summary>
+    public StartOffset Start { get; init; } = StartOffset.End;
+
     /// <summary>Simulated work per record, so a rebalance can arrive while a batch is in flight.</summary>
     public TimeSpan ProcessDelay { get; init; }
 

@@ -24,6 +24,17 @@ public sealed partial class ConsumerReport
     }
 
     /// <summary>
+    /// A read without a group assigned itself these partitions: the course's assignment line, then
+    /// where each starts and why, so the reader sees which offsets the records that follow come from.
+    /// </summary>
+    public void AssignedWithoutGroup(IReadOnlyList<(TopicPartitionOffset Start, string How)> starts)
+    {
+        Assigned(starts.Select(s => s.Start.TopicPartition));
+        foreach (var (start, how) in starts)
+            _reporter.Emit(new InfoEvent($"{Who}{start.Topic}-{start.Partition.Value}: {how}"));
+    }
+
+    /// <summary>
     /// "Revoking previously assigned partitions: [...]": they move to another member. Their
     /// processed offsets stay readable through <see cref="Processed"/> for a commit in the same
     /// handler, but no later commit includes them.

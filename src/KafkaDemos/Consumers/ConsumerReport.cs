@@ -58,11 +58,11 @@ public sealed partial class ConsumerReport
     /// that follows (commit per strategy, Close) is bounded, so an unreachable coordinator never
     /// hangs the terminal.
     /// </summary>
-    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop, Action<ConsumerReport> program)
+    public static async Task<ConsumeOutcome> StartAsync(string strategy, ConsumerConfig config, ConsumeOptions options, Reporter reporter, CancellationToken stop, Action<ConsumerReport> program, bool inGroup = true)
     {
         if (options.Topics.Count == 0) throw new UsageException("no topic to consume from");
         ConsumeOptions.CheckRanges(options.MaxMessages, options.CommitEvery);
-        if (string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
+        if (inGroup && string.IsNullOrWhiteSpace(config.GroupId)) throw new UsageException("group.id is empty: name a consumer group with --group NAME");
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, options.Crash);
         var run = new ConsumerReport(strategy, config, options, reporter, either.Token);
@@ -186,7 +186,12 @@ public sealed partial class ConsumerReport
         _reporter.Tally.CountConsumed(value?.Length ?? 0);
         // No event per record when nothing prints or observes it (a benchmark): the tally counts it.
         if (_reporter.WantsPerMessage) Emit(new ConsumedEvent(tp.Topic, tp.Partition.Value, record.Offset.Value, record.Message.Key, value,
-            record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime) { Headers = ConsumedEvent.From(record.Message.Headers) });
+            record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime)
+        {
+            Headers = ConsumedEvent.From(record.Message.Headers),
+            TimestampType = ConsumedEvent.Timestamps.Of(record.Message.Timestamp.Type),
+            Format = _options.Format,
+        });
         if (_options.ProcessDelay > TimeSpan.Zero) _stop.WaitHandle.WaitOne(_options.ProcessDelay);
         // Printing is the work: a record whose line could not be written (stdout closed) is not processed.
         if (_reporter.OutputClosed.IsCancellationRequested) return;

@@ -130,7 +130,7 @@ public sealed class MemberStatusReporter : IDisposable
                 Assignor = _assignor,
                 Generation = _lastGeneration,
                 Change = change,
-                Topics = _options.Topics,
+                Topics = SubscribedTopics(),
                 Partitions = Positions(),
                 // The run's own count (its tally counts each record it consumes, as its summary does): every record
                 // counts, those read before the first report after an assignment and after the last one too.
@@ -148,6 +148,17 @@ public sealed class MemberStatusReporter : IDisposable
                 Failed(e.Error.Reason);
             }
         }
+    }
+
+    /// <summary>
+    /// The topics the member subscribes to, by name: a pattern (^...) is reported as the topics of the
+    /// partitions it owns, since `groups watch` reads each reported topic's offsets by name.
+    /// </summary>
+    private List<string> SubscribedTopics()
+    {
+        var named = _options.Topics.Where(t => !TopicPattern.Is(t));
+        if (!_options.Topics.Any(TopicPattern.Is)) return [.. named];
+        return [.. named.Union(_owned.Select(p => p.Topic)).Distinct().Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Each owned partition with its position (the next offset the member will read).</summary>

@@ -42,8 +42,36 @@ public sealed record ConsumedEvent(string Topic, int Partition, long Offset, str
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RecordHeader>? Headers { get; init; }
 
-    public override string? ToText() => $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})" +
+    /// <summary>
+    /// Kafka's name for what the timestamp is: CreateTime (the producer's clock), LogAppendTime (the
+    /// broker's, when the topic says so) or NotAvailable (then <see cref="Timestamp"/> is null).
+    /// </summary>
+    public string TimestampType { get; init; } = Timestamps.NotAvailable;
+
+    /// <summary>The timestamp in milliseconds since the epoch, as Kafka carries it (kcat's %T); null when there is none.</summary>
+    public long? TimestampMs => Timestamp is { } t ? (t.ToUniversalTime() - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond : null;
+
+    /// <summary>The line's shape given with --format; null: the course's line.</summary>
+    [JsonIgnore]
+    public RecordFormat? Format { get; init; }
+
+    public override string? ToText() => Format is not null ? Format.Render(this) : $"{Prefix}{Topic}-{Partition}-{Offset} : ({Key ?? "null"} , {Value ?? "null"})" +
         (Headers is { Count: > 0 } h ? "  headers: " + string.Join(", ", h.Select(x => $"{x.Key}={x.Value ?? "null"}")) : "");
+
+    /// <summary>Kafka's names of the timestamp types, one string each, so a record costs no allocation for it.</summary>
+    public static class Timestamps
+    {
+        public const string CreateTime = "CreateTime";
+        public const string LogAppendTime = "LogAppendTime";
+        public const string NotAvailable = "NotAvailable";
+
+        public static string Of(Confluent.Kafka.TimestampType type) => type switch
+        {
+            Confluent.Kafka.TimestampType.CreateTime => CreateTime,
+            Confluent.Kafka.TimestampType.LogAppendTime => LogAppendTime,
+            _ => NotAvailable,
+        };
+    }
 
     /// <summary>Headers as the event carries them; null for none, so a record without headers prints and serializes as before.</summary>
     public static IReadOnlyList<RecordHeader>? From(Headers? headers)
