@@ -69,13 +69,9 @@ public static class GroupResetCommand
         if (members?.Live is string live)
             throw new DemoException($"Group '{id}' has {live}: stop its consumers first; nothing was changed.", ExitCodes.Failed);
 
-        var positions = GroupOffsets.Read(consumerConfig, id, partitions, ctx.Output);
-        if (all)
-        {
-            positions = [.. positions.Where(p => p.Committed is not null)];
-            if (positions.Count == 0)
-                throw new UsageException($"Group '{id}' has no committed offsets on any topic at {config.BootstrapServers}: --all-topics finds nothing to reset (name topics with --topic)");
-        }
+        var positions = GroupOffsets.Read(consumerConfig, id, partitions, ctx.Output, committedOnly: all);
+        if (all && positions.Count == 0)
+            throw new UsageException($"Group '{id}' has no committed offsets on any topic at {config.BootstrapServers}: --all-topics finds nothing to reset (name topics with --topic)");
         var byTime = target.Time is DateTimeOffset time ? OffsetsAt(consumerConfig, positions, time, config.BootstrapServers, ctx) : new Dictionary<TopicPartition, long>();
         var plan = positions.Select(p => (Position: p, Target: target.NewOffset(p, byTime))).ToList();
         var rows = plan.Select(x => (IReadOnlyList<object?>)[x.Position.Partition.Topic, x.Position.Partition.Partition.Value, x.Position.Committed, x.Target]).ToList();
