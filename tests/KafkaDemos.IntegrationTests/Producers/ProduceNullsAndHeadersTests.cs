@@ -23,7 +23,7 @@ public sealed class ProduceNullsAndHeadersTests(KafkaFixture kafka)
 
         var result = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--mode", mode, "--topic", topic, "-n", "3", "--key", "user-{n}", "--null-value", "-H", "op=delete", "-H", "seq={n}", "-H", "empty="));
         // The control: the same run without --null-value writes values, so the check below can fail.
-        var control = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--mode", mode, "--topic", topic, "-n", "1", "--key", "control"));
+        var control = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--mode", mode, "--topic", topic, "-n", "1", "--key", "fixed:control"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(control.ExitCode == 0, control.ToString());
@@ -117,8 +117,8 @@ public sealed class ProduceNullsAndHeadersTests(KafkaFixture kafka)
     {
         if (!File.Exists("/usr/bin/kcat")) Assert.Skip("kcat is not installed (/usr/bin/kcat): apt-get install kcat");
         string topic = await kafka.CreateTopicAsync("kcat", 1);
-        var result = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--topic", topic, "-n", "1", "--key", "gone", "--null-value", "-H", "op=delete", "-H", "empty="));
-        var control = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--topic", topic, "-n", "1", "--key", "kept"));
+        var result = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--topic", topic, "-n", "1", "--key", "fixed:gone", "--null-value", "-H", "op=delete", "-H", "empty="));
+        var control = await DemoProcess.RunAsync(kafka.DemoArgs("produce", "--topic", topic, "-n", "1", "--key", "fixed:kept"));
         Assert.True(result.ExitCode == 0 && control.ExitCode == 0, result.ToString() + control);
 
         var lines = await KcatAsync("-C", "-b", kafka.BootstrapServers, "-t", topic, "-e", "-q", "-Z", "-f", "%k|%s|%h\\n");
