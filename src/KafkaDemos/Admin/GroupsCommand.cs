@@ -66,6 +66,7 @@ public static class GroupsCommand
             string? id = ctx.Parse.GetValue(group);
             bool all = ctx.Get(allGroups);
             if (all && id is not null) throw new UsageException($"GROUP '{id}' and --all-groups both choose the groups; use one");
+            if (!all && id is null) throw new UsageException("name a GROUP to describe, or --all-groups for every group the broker lists");
             if (!all) id = RequireGroup(id);
             var config = ctx.LoadConfiguration();
             var metadata = BrokerPreflight.Check(config);

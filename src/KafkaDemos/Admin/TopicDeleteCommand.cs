@@ -21,7 +21,8 @@ public static class TopicDeleteCommand
         var command = new Command("delete", """
             Delete a topic and every record in it through the Admin API (DeleteTopics), like the course's
             kafka-topics --delete --topic NAME. Asks first, unless --yes is given; without a terminal to
-            ask on (a script, a pipe) it refuses unless --yes is given.
+            ask on (a script, a pipe) it refuses unless --yes is given (exit 2). Any answer but y or yes
+            deletes nothing (exit 1).
             The embedded broker has no DeleteTopics: a line says so and what to do instead.
 
             Examples:
