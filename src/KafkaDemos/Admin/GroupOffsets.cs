@@ -30,10 +30,12 @@ public static class GroupOffsets
     /// A consumer with the group's id that never subscribes reads them without joining the group
     /// (OffsetFetch), which every broker supports, the embedded one included.
     /// </summary>
-    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, Reporter reporter)
+    /// <param name="committedOnly">Only the partitions the group has committed on: their watermarks alone are asked for, one round trip each.</param>
+    public static IReadOnlyList<PartitionPosition> Read(ConsumerConfig baseConfig, string group, IReadOnlyList<TopicPartition> partitions, Reporter reporter, bool committedOnly = false)
     {
         using var consumer = GroupConsumer(baseConfig, group, reporter);
         var committed = consumer.Committed(partitions, Timeout).ToDictionary(p => p.TopicPartition, p => p.Offset);
+        if (committedOnly) partitions = [.. partitions.Where(p => committed.TryGetValue(p, out var o) && o.Value >= 0)];
         return partitions.Select(p =>
         {
             var marks = consumer.QueryWatermarkOffsets(p, Timeout);

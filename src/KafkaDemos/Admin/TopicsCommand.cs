@@ -6,14 +6,14 @@ using KafkaDemos.Core;
 
 namespace KafkaDemos.Admin;
 
-/// <summary>`demo topics list|describe|create`: the course's kafka-topics commands.</summary>
+/// <summary>`demo topics list|describe|create|delete`: the course's kafka-topics commands.</summary>
 public static class TopicsCommand
 {
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
 
-    public static Command Create() => new("topics", "List, describe and create topics (the course's kafka-topics commands)")
+    public static Command Create() => new("topics", "List, describe, create and delete topics (the course's kafka-topics commands)")
     {
-        List(), Describe(), CreateTopic(),
+        List(), Describe(), CreateTopic(), TopicDeleteCommand.Create(),
     };
 
     private static Command List()
@@ -112,7 +112,7 @@ public static class TopicsCommand
             {
                 throw new UsageException($"Topic '{topic}' already exists (see `demo topics describe {topic}`)", e);
             }
-            catch (Exception e) when (IsUnsupported(e))
+            catch (Exception e) when (AdminErrors.IsUnsupported(e))
             {
                 throw new UsageException(
                     $"The broker at {config.BootstrapServers} does not support creating topics (CreateTopics). " +
@@ -132,16 +132,5 @@ public static class TopicsCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static bool IsUnsupported(Exception e)
-    {
-        var code = e switch
-        {
-            CreateTopicsException c => c.Results.Single().Error.Code,
-            KafkaException k => k.Error.Code,
-            _ => ErrorCode.NoError,
-        };
-        return code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion or ErrorCode.InvalidRequest;
     }
 }

@@ -19,11 +19,11 @@ public static class AsyncCallbackProducer
         using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer. Its background thread runs the delivery callbacks (the course's poll()).
-        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+        using var producer = run.Build(new ProducerBuilder<string?, string?>(config));
 
         // The delivery_callback, one for the whole run: runs once per message, when the broker
         // answers or message.timeout.ms expires, and reports its partition and offset, or its error.
-        var deliveryCallback = run.DeliveryCallback<string?, string>(config);
+        var deliveryCallback = run.DeliveryCallback<string?, string?>(config);
 
         // Step 3: produce(..., callback=delivery_callback) for every message without waiting.
         // A full local queue (the course's BufferError) is waited out and the message sent again.
@@ -31,7 +31,7 @@ public static class AsyncCallbackProducer
         await foreach (var message in run.Messages())
         {
             run.Send(producer, message,
-                new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers },
+                new Message<string?, string?> { Key = message.Key, Value = message.Value, Headers = message.Headers },
                 deliveryCallback);
         }
 

@@ -20,7 +20,7 @@ public static class FireAndForgetProducer
         using var run = new ProducerReport(Name, options, reporter, cancellation, tracksDeliveries: false);
 
         // Step 2: one producer instance for the whole run.
-        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+        using var producer = run.Build(new ProducerBuilder<string?, string?>(config));
 
         // Step 3: produce(topic, key=str(i), value='msg_'+str(i)) and move on, no callback.
         // Produce only queues the message locally; if that queue is full, Send waits
@@ -28,7 +28,7 @@ public static class FireAndForgetProducer
         run.Start();
         await foreach (var message in run.Messages())
         {
-            var kafkaMessage = new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers };
+            var kafkaMessage = new Message<string?, string?> { Key = message.Key, Value = message.Value, Headers = message.Headers };
             if (run.Send(producer, message, kafkaMessage))
                 run.Announce(message);
         }

@@ -49,16 +49,16 @@ public static class IdempotentProducer
         using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer, with error_cb: a fatal error (the guarantee can no longer be kept) stops the run.
-        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+        using var producer = run.Build(new ProducerBuilder<string?, string?>(config));
 
         // Step 3: produce() with a delivery callback, as --mode async does; the broker now
         // deduplicates retried batches by producer id and sequence number.
-        var deliveryCallback = run.DeliveryCallback<string?, string>(config);
+        var deliveryCallback = run.DeliveryCallback<string?, string?>(config);
         run.Start();
         await foreach (var message in run.Messages())
         {
             run.Send(producer, message,
-                new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers },
+                new Message<string?, string?> { Key = message.Key, Value = message.Value, Headers = message.Headers },
                 deliveryCallback);
         }
 

@@ -16,7 +16,7 @@ public static class JsonProducer
 
     public static Task<ProduceResult> RunAsync(ProducerConfig config, ProduceOptions options, Reporter reporter, CancellationToken cancellation) => options switch
     {
-        { Input: not null } or { Value: not null } => RunAsync(config, options, reporter, cancellation, m => JsonSerializer.Deserialize<JsonElement>(m.Value)),
+        { Input: not null } or { Value: not null } => RunAsync(config, options, reporter, cancellation, m => (JsonElement?)JsonSerializer.Deserialize<JsonElement>(m.Value!)),
         { Record: JsonRecordKind.Task } => RunAsync(config, options, reporter, cancellation, m => new CourseTask(m.Number, "XXX", "XXX", "XXX")),
         _ => RunAsync(config, options, reporter, cancellation, m => new NumRecord(m.Number)),
     };
@@ -35,8 +35,9 @@ public static class JsonProducer
         run.Start();
         await foreach (var message in run.Messages(valuesAreJson: true))
         {
-            T record = toRecord(message);
-            var shown = message with { Value = JsonValueSerializer<T>.ToText(record) };
+            // A null value (--null-value, or "value": null in a JSON input line) is a tombstone: no record at all.
+            T record = message.Value is null ? default! : toRecord(message);
+            var shown = message.Value is null ? message : message with { Value = JsonValueSerializer<T>.ToText(record) };
             run.Send(producer, shown, new Message<string?, T> { Key = message.Key, Value = record, Headers = message.Headers }, deliveryCallback);
         }
 

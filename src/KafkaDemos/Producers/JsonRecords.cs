@@ -18,7 +18,8 @@ public sealed class JsonValueSerializer<T> : ISerializer<T>, IDeserializer<T>
 {
     public static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public byte[] Serialize(T data, SerializationContext context) => JsonSerializer.SerializeToUtf8Bytes(data, Options);
+    /// <summary>A null record is a null value (a tombstone), not the JSON text null.</summary>
+    public byte[] Serialize(T data, SerializationContext context) => data is null ? null! : JsonSerializer.SerializeToUtf8Bytes(data, Options);
 
     public T Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) =>
         isNull ? default! : JsonSerializer.Deserialize<T>(data, Options)!;

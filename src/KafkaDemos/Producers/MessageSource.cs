@@ -7,8 +7,8 @@ using KafkaDemos.Core;
 
 namespace KafkaDemos.Producers;
 
-/// <summary>One message to send: its number (0, 1, 2, ... like the course's range(0, msgCount)), key, value text and headers.</summary>
-public sealed record OutgoingMessage(long Number, string? Key, string Value, Headers? Headers);
+/// <summary>One message to send: its number (0, 1, 2, ... like the course's range(0, msgCount)), key, value text (null: a tombstone) and headers.</summary>
+public sealed record OutgoingMessage(long Number, string? Key, string? Value, Headers? Headers);
 
 /// <summary>
 /// The messages of a run: generated (key and value per <see cref="ProduceOptions"/>) or read
@@ -56,7 +56,7 @@ public static class MessageSource
                 message = FromLine(options, n, lineNumber, line, run);
                 if (message is null) yield break;
             }
-            if (valuesAreJson && (options.Value is not null || options.Input is not null) && !IsJson(message.Value))
+            if (valuesAreJson && (options.Value is not null || options.Input is not null) && message.Value is not null && !IsJson(message.Value))
             {
                 run.StopWith(new UsageException(options.Input is null
                     ? $"--value '{message.Value}' is not valid JSON (json mode sends JSON values)"
@@ -91,18 +91,30 @@ public static class MessageSource
     }
 
     public static OutgoingMessage Generate(ProduceOptions options, long n) =>
-        new(n, options.Key.For(n), Template.Render(options.Value ?? DefaultValue, n, options.Size), Headers(options, n));
+        new(n, options.Key.For(n), options.NullValue ? null : Template.Render(options.Value ?? DefaultValue, n, options.Size), Headers(options, n));
 
     /// <summary>Checks --value before anything is sent, so a bad one is a usage error (exit 2) at once.</summary>
     public static void Validate(ProduceOptions options, bool valuesAreJson)
     {
         if (options.Value is not null) Template.Check(options.Value, "--value");
-        if (valuesAreJson && options.Value is not null && options.Input is null && !IsJson(Generate(options, 0).Value))
+        if (valuesAreJson && options.Value is not null && options.Input is null && Generate(options, 0).Value is string first && !IsJson(first))
             throw new UsageException($"--value '{options.Value}' is not valid JSON (json mode sends JSON values, e.g. --value '{{\"num\": {{n}}}}')");
     }
 
     private static OutgoingMessage? FromLine(ProduceOptions options, long n, long lineNumber, string line, ProducerReport run)
     {
+        if (options.InputFormat == InputFormat.Json)
+        {
+            try
+            {
+                return JsonInputLine.Parse(line, lineNumber, n, options.Key.For(n), Headers(options, n));
+            }
+            catch (UsageException e)
+            {
+                run.StopWith(e);
+                return null;
+            }
+        }
         if (options.KeySeparator is not { } separator) return new(n, options.Key.For(n), line, Headers(options, n));
         int at = line.IndexOf(separator, StringComparison.Ordinal);
         if (at < 0)
@@ -121,7 +133,7 @@ public static class MessageSource
         return headers;
     }
 
-    private static bool IsJson(string text)
+    internal static bool IsJson(string text)
     {
         try
         {

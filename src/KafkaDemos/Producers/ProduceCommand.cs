@@ -34,6 +34,13 @@ public static class ProduceCommand
     };
     private static readonly Option<bool> Stdin = new("--stdin") { Description = "Send one message per input line until end of input (like kafka-console-producer / kcat -P); lines are sent byte for byte as UTF-8 (a line that is not valid UTF-8 stops the run with exit 2, naming it); empty lines are skipped and counted in the summary" };
     private static readonly Option<string?> KeySeparator = new("--key-separator") { Description = "With --stdin: split each line into KEY<SEP>VALUE; a line without it is an error (exit 2)", HelpName = "SEP" };
+    private static readonly Option<bool> NullValue = new("--null-value") { Description = "Send a null value (a tombstone: on a compacted topic it deletes its key), like kcat -Z with an empty value" };
+    private static readonly Option<bool> NullKey = new("--null-key") { Description = "Send a null key (the same as --key none): the partitioner spreads the messages" };
+    private static readonly Option<InputFormat> InputFormatOption = new("--input-format")
+    {
+        Description = "With --stdin: text (each line is a value) or json (each line an object: {\"key\": \"k\", \"value\": null, \"headers\": {\"h\": \"v\"}}; a `consumed` event of `demo consume -o json` is one)",
+        HelpName = "text|json",
+    };
 
     static ProduceCommand()
     {
@@ -69,11 +76,13 @@ public static class ProduceCommand
               demo produce --mode json --record task
               demo produce --mode json --value '{"id": {n}, "item": "book"}' --key 'user-{n%4}'
               demo produce --acks 0 --header source=demo --partition 2
+              demo produce -n 3 --key 'user-{n}' --null-value    # tombstones for user-0, user-1, user-2
               printf 'k1:hello\nk2:world\n' | demo produce --stdin --key-separator :
+              echo '{"key": "user-1", "value": null, "headers": {"by": "me"} }' | demo produce --stdin --input-format json
               demo produce -o json -n 3 | jq .
             """)
         {
-            Mode, Topic, Count, Interval, Key, Value, Record, Size, Partition, Acks, Header, Stdin, KeySeparator,
+            Mode, Topic, Count, Interval, Key, Value, Record, Size, Partition, Acks, Header, Stdin, KeySeparator, NullValue, NullKey, InputFormatOption,
         };
         command.SetDemoAction(RunAsync);
         return command;
@@ -111,6 +120,9 @@ public static class ProduceCommand
         if (stdin && ctx.Get(Value) is not null) throw new UsageException("--value and --stdin both give the values; use one");
         string? key = ctx.Get(Key);
         if (stdin && separator is not null && key is not null) throw new UsageException($"--key '{key}' and --key-separator both give the keys; use one");
+        bool nullKey = ctx.Get(NullKey);
+        if (nullKey && key is not null) throw new UsageException($"--null-key and --key '{key}' both give the keys; use one");
+        if (nullKey && separator is not null) throw new UsageException($"--null-key and --key-separator '{separator}' both give the keys; use one");
 
         return new ProduceOptions
         {
@@ -118,13 +130,15 @@ public static class ProduceCommand
             // With --stdin the input decides how many, unless --count limits it.
             Count = stdin && ctx.Get(Count) is null ? int.MaxValue : config.Demo.Count,
             Interval = ctx.Get(Interval),
-            Key = key is not null ? KeySpec.Parse(key) : stdin ? KeySpec.None : KeySpec.Sequential,
+            Key = key is not null ? KeySpec.Parse(key) : stdin || nullKey ? KeySpec.None : KeySpec.Sequential,
             Value = ctx.Get(Value),
+            NullValue = ctx.Get(NullValue),
             Size = ctx.Get(Size),
             Partition = ctx.Get(Partition),
             Headers = (ctx.Get(Header) ?? []).Select(ParseHeader).ToList(),
             Input = stdin ? new InputLines(Console.OpenStandardInput()) : null,
             KeySeparator = separator,
+            InputFormat = ctx.Get(InputFormatOption),
             Record = ctx.Get(Record),
         };
     }
@@ -132,7 +146,8 @@ public static class ProduceCommand
     private static KeyValuePair<string, string> ParseHeader(string text)
     {
         int at = text.IndexOf('=', StringComparison.Ordinal);
-        if (at < 1) throw new UsageException($"--header '{text}' is not KEY=VALUE");
+        if (at < 0) throw new UsageException($"--header '{text}' is not KEY=VALUE (no '='; KEY= gives an empty value)");
+        if (at == 0) throw new UsageException($"--header '{text}' has no key before '=' (KEY=VALUE)");
         return new(text[..at], Template.Check(text[(at + 1)..], "--header"));
     }
 }

@@ -23,6 +23,9 @@ public sealed record ProduceOptions
     /// <summary>Value template, {n} is the message number; null: the course's "msg_{n}" (or the JSON record in json mode).</summary>
     public string? Value { get; init; }
 
+    /// <summary>Every generated message has a null value: a tombstone, which a compacted topic reads as "delete this key".</summary>
+    public bool NullValue { get; init; }
+
     /// <summary>Pads (or cuts) generated values to this many characters.</summary>
     public int? Size { get; init; }
 
@@ -37,6 +40,9 @@ public sealed record ProduceOptions
 
     /// <summary>Splits each input line into key and value; a line without it stops the run (usage error).</summary>
     public string? KeySeparator { get; init; }
+
+    /// <summary>How an input line is read: as the value (text), or as a JSON object with key, value and headers.</summary>
+    public InputFormat InputFormat { get; init; } = InputFormat.Text;
 
     /// <summary>The record json mode sends when no --value or input is given.</summary>
     public JsonRecordKind Record { get; init; } = JsonRecordKind.Num;
@@ -54,6 +60,11 @@ public sealed record ProduceOptions
         if (Partition is int partition && partition < 0) throw new UsageException($"--partition {partition} must be 0 or more");
         bool json = mode == JsonProducer.Name;
         if (json && Size is not null) throw new UsageException("--size pads generated text values; --mode json sends records (use --value '{...}' for your own)");
+        if (NullValue && Value is not null) throw new UsageException($"--null-value and --value '{Value}' both give the value; use one");
+        if (NullValue && Size is not null) throw new UsageException($"--null-value sends no value; --size {Size} has nothing to pad");
+        if (NullValue && Input is not null) throw new UsageException("--null-value and --stdin both give the values; for a null value per line use --input-format json and \"value\": null");
+        if (InputFormat == InputFormat.Json && Input is null) throw new UsageException("--input-format json reads --stdin lines; add --stdin");
+        if (InputFormat == InputFormat.Json && KeySeparator is not null) throw new UsageException($"--key-separator '{KeySeparator}' splits text lines; a JSON line gives its key in \"key\"");
         MessageSource.Validate(this, valuesAreJson: json);
     }
 
@@ -96,6 +107,16 @@ public enum KeyKind
     Sequential,
     Fixed,
     Template,
+}
+
+/// <summary>How --stdin lines are read.</summary>
+public enum InputFormat
+{
+    /// <summary>The line is the value (or KEY&lt;SEP&gt;VALUE with --key-separator).</summary>
+    Text,
+
+    /// <summary>The line is a JSON object: {"key": ..., "value": ..., "headers": {...}}, null allowed for key and value.</summary>
+    Json,
 }
 
 public enum JsonRecordKind

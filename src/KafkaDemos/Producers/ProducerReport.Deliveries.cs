@@ -75,7 +75,7 @@ public sealed partial class ProducerReport
         ref var slot = ref _inFlight[message.Number % _inFlight.Length];
         slot.Number = message.Number;
         slot.Started = started;
-        slot.ValueLength = message.Value.Length;
+        slot.ValueLength = message.Value?.Length ?? 0;
         slot.Message = _reporter.WantsPerMessage ? message : null;
         return callback;
     }

@@ -137,9 +137,10 @@ public sealed partial class ProducerReport : IDisposable
     /// <summary>The course's print after produce(): what was handed to the client, destination unknown.</summary>
     public void Announce(OutgoingMessage message)
     {
-        _reporter.Tally.CountSent(message.Value.Length);
+        _reporter.Tally.CountSent(message.Value?.Length ?? 0);
         // No event per message when nothing prints or observes it (a benchmark): the tally counts it.
-        if (_reporter.WantsPerMessage) _reporter.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)) { Number = message.Number });
+        if (_reporter.WantsPerMessage)
+            _reporter.Emit(new SentEvent(_options.Topic, message.Key, EventValue(message.Value), ShortenedFrom(message.Value)) { Number = message.Number, Headers = ConsumedEvent.From(message.Headers) });
     }
 
     /// <summary>An empty input line: not sent, counted in the summary.</summary>
@@ -160,7 +161,7 @@ public sealed partial class ProducerReport : IDisposable
     private void Report(string topic, Partition partition, Offset offset, Error error, PersistenceStatus status, OutgoingMessage message, long startedTimestamp)
     {
         if (error.IsError) Failed(message, partition == Partition.Any ? null : partition.Value, error, status);
-        else Delivered(topic, partition, offset, status, message, message.Value.Length, startedTimestamp);
+        else Delivered(topic, partition, offset, status, message, message.Value?.Length ?? 0, startedTimestamp);
     }
 
     /// <param name="message">Null when nobody wants the per-message event: only its value's length is counted.</param>
@@ -172,7 +173,12 @@ public sealed partial class ProducerReport : IDisposable
         _reporter.Tally.CountDelivered(valueLength);
         if (startedTimestamp != 0) _reporter.Latencies?.Record(latencyMs);
         if (message is not null && _reporter.WantsPerMessage) _reporter.Emit(new DeliveredEvent(topic, partition.Value, offset.Value >= 0 ? offset.Value : null,
-            message.Key, EventValue(message.Value), latencyMs, status) { ValueLength = ShortenedFrom(message.Value), Number = message.Number });
+            message.Key, EventValue(message.Value), latencyMs, status)
+        {
+            ValueLength = ShortenedFrom(message.Value),
+            Number = message.Number,
+            Headers = ConsumedEvent.From(message.Headers),
+        });
     }
 
     public void Failed(OutgoingMessage message, int? partition, Error error, PersistenceStatus status)
@@ -203,10 +209,10 @@ public sealed partial class ProducerReport : IDisposable
     /// <summary>Events carry values up to this many characters, so large --size values do not swamp the output.</summary>
     private const int MaxEventValueChars = 1000;
 
-    private static string EventValue(string value) => value.Length <= MaxEventValueChars ? value : value[..MaxEventValueChars];
+    private static string? EventValue(string? value) => value is null || value.Length <= MaxEventValueChars ? value : value[..MaxEventValueChars];
 
-    /// <summary>The real length of a value the event shortened, null when it carries all of it.</summary>
-    private static int? ShortenedFrom(string value) => value.Length <= MaxEventValueChars ? null : value.Length;
+    /// <summary>The real length of a value the event shortened, null when it carries all of it (or it is null).</summary>
+    private static int? ShortenedFrom(string? value) => value is null || value.Length <= MaxEventValueChars ? null : value.Length;
 
     public void Dispose() => _stop.Dispose();
 }

@@ -19,7 +19,7 @@ public static class SyncProducer
         using var run = new ProducerReport(Name, options, reporter, cancellation);
 
         // Step 2: the producer.
-        using var producer = run.Build(new ProducerBuilder<string?, string>(config));
+        using var producer = run.Build(new ProducerBuilder<string?, string?>(config));
 
         // Step 3: send one message, wait for its partition and offset (or error), then the next.
         run.Start();
@@ -32,10 +32,10 @@ public static class SyncProducer
                 // Not cancelled by Ctrl+C: the message is already on its way; its answer comes
                 // within message.timeout.ms and is reported either way.
                 var result = await producer.ProduceAsync(run.Destination,
-                    new Message<string?, string> { Key = message.Key, Value = message.Value, Headers = message.Headers }, CancellationToken.None);
+                    new Message<string?, string?> { Key = message.Key, Value = message.Value, Headers = message.Headers }, CancellationToken.None);
                 run.Report(result, message, started);
             }
-            catch (ProduceException<string?, string> e)
+            catch (ProduceException<string?, string?> e)
             {
                 // Like an exception from Java's send().get(): the failure is reported and the loop stops.
                 run.Report(e.DeliveryResult?.TopicPartitionOffset ?? new TopicPartitionOffset(run.Destination, Offset.Unset),

@@ -12,7 +12,7 @@ public sealed record DeliveredEvent(
     int Partition,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Offset,
     string? Key,
-    string Value,
+    string? Value,
     double LatencyMs,
     PersistenceStatus Status) : DemoEvent("delivered", isData: true, isPerMessage: true)
 {
@@ -27,9 +27,13 @@ public sealed record DeliveredEvent(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ValueShortened => ValueLength is not null;
 
+    /// <summary>The message's headers as `consumed` shows them; null (and absent from JSON) when it has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecordHeader>? Headers { get; init; }
+
     public override string? ToText() =>
         $"{ProducerText.KeyValue(Key, Value, ValueLength)} -> {Topic} [{Partition}] @ {(Offset is long o ? o.ToString() : "- (acks=0: no offset)")}" +
-        (LatencyMs > 0 ? $" ({LatencyMs:0.0} ms)" : "");
+        (LatencyMs > 0 ? $" ({LatencyMs:0.0} ms)" : "") + ProducerText.HeaderText(Headers);
 }
 
 /// <summary>A message the broker did not take (or that failed locally): every one is reported.</summary>
@@ -37,7 +41,7 @@ public sealed record DeliveryFailedEvent(
     string Topic,
     int? Partition,
     string? Key,
-    string Value,
+    string? Value,
     string Code,
     string Reason,
     PersistenceStatus Status) : DemoEvent("delivery_failed", isPerMessage: true)
@@ -62,7 +66,7 @@ public sealed record DeliveryFailedEvent(
 public sealed record SentEvent(
     string Topic,
     string? Key,
-    string Value,
+    string? Value,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ValueLength = null) : DemoEvent("sent", isData: true, isPerMessage: true)
 {
     /// <summary>The message's number in its run (0, 1, ...): msg_N's N, the fact labs check order and loss by.</summary>
@@ -72,7 +76,11 @@ public sealed record SentEvent(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ValueShortened => ValueLength is not null;
 
-    public override string? ToText() => ProducerText.KeyValue(Key, Value, ValueLength);
+    /// <summary>The message's headers as `consumed` shows them; null (and absent from JSON) when it has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecordHeader>? Headers { get; init; }
+
+    public override string? ToText() => ProducerText.KeyValue(Key, Value, ValueLength) + ProducerText.HeaderText(Headers);
 }
 
 /// <summary>The client's local queue is full; the producer waits for room and retries that message (the course's BufferError branch).</summary>
@@ -95,7 +103,11 @@ internal static class ProducerText
     private const int MaxValueChars = 80;
 
     /// <param name="length">The value's real length when <paramref name="value"/> is only its start.</param>
-    public static string KeyValue(string? key, string value, int? length = null) => $"key={key ?? "null"}, value={Shorten(value, length)}";
+    public static string KeyValue(string? key, string? value, int? length = null) => $"key={key ?? "null"}, value={(value is null ? "null" : Shorten(value, length))}";
+
+    /// <summary>"  headers: a=1, b=2" after a message's line, as `consumed` prints them; nothing when it has none.</summary>
+    public static string HeaderText(IReadOnlyList<RecordHeader>? headers) =>
+        headers is { Count: > 0 } h ? "  headers: " + string.Join(", ", h.Select(x => $"{x.Key}={x.Value ?? "null"}")) : "";
 
     public static string Shorten(string value, int? length = null) =>
         value.Length <= MaxValueChars && length is null ? value : $"{value[..Math.Min(MaxValueChars, value.Length)]}... ({length ?? value.Length} chars)";
