@@ -27,10 +27,11 @@ public sealed class InProcessMember : IGroupMember
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<ConsumeOutcome> _run;
 
-    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter reporter)
+    /// <param name="statusTopic">Where it reports its assignment for `demo groups watch` (as `demo consume` does), or null for no reports.</param>
+    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter reporter, string? statusTopic = null)
     {
         Name = name;
-        var options = new ConsumeOptions { Topics = [topic], Member = name };
+        var options = new ConsumeOptions { Topics = [topic], Member = name, StatusTopic = statusTopic };
         _run = ConsumeCommand.Strategies[SyncCommitConsumer.Name](config, options, reporter, _stop.Token);
     }
 
