@@ -43,7 +43,7 @@ public sealed class HeadlessChromium : IDisposable
         string profile = Directory.CreateTempSubdirectory("demo-chromium-").FullName;
         var options = new ChromeOptions { BinaryLocation = Browser };
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,940", $"--user-data-dir={profile}");
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1250", $"--user-data-dir={profile}");
         var service = ChromeDriverService.CreateDefaultService(DriverDirectory, DriverName);
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;

@@ -12,13 +12,14 @@ function svg(tag, attrs, text) {
   return node;
 }
 
-// series: Map(name -> {colour, points: [{t (ms), v}]}); rebalances: [{started, completed}] (ISO times).
-function drawChart(container, series, rebalances, unit) {
+// series: Map(name -> {colour, points: [{t (ms), v}]}); rebalances: [{started, completed}] (ISO times);
+// since: where the time axis starts (the group's first point, so its charts share one axis).
+function drawChart(container, series, rebalances, unit, since) {
   const width = Math.max(300, container.clientWidth || 520), height = 150;
   const left = 44, right = 8, top = 8, bottom = 20;
   const now = Date.now(), from = now - CHART_WINDOW_MS;
   const all = [...series.values()].flatMap(s => s.points).filter(p => p.t >= from);
-  const start = all.length ? Math.max(from, Math.min(...all.map(p => p.t))) : from;
+  const start = Math.max(from, since ?? from);
   const span = Math.max(10_000, now - start);
   const max = Math.max(1, ...all.map(p => p.v));
   const x = t => left + (width - left - right) * (t - start) / span;
@@ -90,6 +91,12 @@ class ChartHistory {
       if (m.stale) continue;
       this.push(this.rate, m.client_id, colourOf(m.client_id), t, rates.get(m.member_id) ?? 0);
     }
+  }
+
+  // The earliest moment either chart has a point for, or null.
+  since() {
+    const firsts = [...this.lag.values(), ...this.rate.values()].filter(s => s.points.length).map(s => s.points[0].t);
+    return firsts.length ? Math.min(...firsts) : null;
   }
 
   push(map, name, colour, t, v) {

@@ -38,8 +38,9 @@ function draw() {
     drawMembers(section, g.state);
     drawLanes(section, g.state);
     drawTimeline(section, rebalances);
-    drawChart(section.querySelector(".chart-lag"), g.history.lag, rebalances, "lag (records)");
-    drawChart(section.querySelector(".chart-rate"), g.history.rate, rebalances, "records/s");
+    const since = g.history.since();
+    drawChart(section.querySelector(".chart-lag"), g.history.lag, rebalances, "lag (records)", since);
+    drawChart(section.querySelector(".chart-rate"), g.history.rate, rebalances, "records/s", since);
   }
 }
 
