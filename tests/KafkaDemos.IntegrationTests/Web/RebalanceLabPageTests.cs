@@ -37,6 +37,10 @@ public sealed class RebalanceLabPageTests(KafkaFixture kafka)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(groups.Count == 2 && groups.Values.All(g => g.Owned), string.Join("; ", groups.Select(g => $"{g.Key}: {g.Value}")));
         Assert.Equal(["classic", "consumer"], groups.Values.Select(g => g.Protocol).Order());
+        // Each step waited until the watch behind the page showed the owners the members printed.
+        var watched = result.OfEvent("check").Where(c => c.GetProperty("what").GetString()!.StartsWith("groups watch shows", StringComparison.Ordinal)).ToList();
+        Assert.Equal(result.OfEvent("lab_row").Count(), watched.Count);
+        Assert.All(watched, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
         // The groups on the page are the lab's own.
         var labGroups = result.Events.Where(e => e.GetProperty("event").GetString() == "info")
             .Select(e => e.GetProperty("message").GetString()!).Where(m => m.Contains(", group lab-rebalance-")).ToList();

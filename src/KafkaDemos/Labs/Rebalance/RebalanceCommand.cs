@@ -57,7 +57,8 @@ public static partial class RebalanceLab
             checks at every step that it shows each partition's owner as the members printed it.
             With --web the lab serves the page of `demo groups watch --web` (http://127.0.0.1:5080/ by
             default) and shows its group there while it runs: partitions coloured by owner, the rebalances, lag
-            and records/s; under --group-protocol both the two groups side by side.
+            and records/s; under --group-protocol both the two groups side by side. The members then report their
+            assignment (in-process ones too), and the groups watch check runs at every step.
             Uses the configured broker if it answers, otherwise (or with --embedded) the embedded broker.
             Exits 0 only if every check held.
 

@@ -92,8 +92,8 @@ public static partial class RebalanceLab
             if (asProcesses || page is not null)
             {
                 // The members report their assignments (as `demo consume` does), so `demo groups watch` can show the
-                // group; the lab runs one, shows its events on the page, and with --processes checks at every step
-                // that it shows what the members printed.
+                // group; the lab runs one (its events also go to the page) and checks at every step that it shows
+                // what the members printed, which also holds each step until the page has shown it.
                 ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
                 _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()], page);
             }
@@ -229,7 +229,7 @@ public static partial class RebalanceLab
                     Check($"{_live.Count - partitionCount} member(s) beyond {partitionCount} partitions idle, given []", idle.Count == _live.Count - partitionCount, string.Join(", ", idle));
             }
             Check("the group settled", settled is not null, settled is null ? $"waited {SettleTimeout.TotalSeconds:0} s" : "");
-            if (_watch is not null && asProcesses)
+            if (_watch is not null)
             {
                 var printed = _live.ToDictionary(m => m.Name, m => _board.Partitions(m.Name));
                 var (agrees, shown) = await _watch.AgreesAsync(printed, WatchTimeout);
