@@ -62,7 +62,15 @@ public sealed class HeadlessChromium : IDisposable
     /// <summary>Runs <paramref name="script"/> in the page and returns what it returns.</summary>
     public object? Run(string script) => Driver.ExecuteScript(script);
 
-    public void Screenshot(string path) => Driver.GetScreenshot().SaveAsFile(path);
+    /// <summary>Keeps the page's picture: attached to the test's result, and written beside the test assembly under screenshots/.</summary>
+    public void Save(string name)
+    {
+        var shot = Driver.GetScreenshot();
+        string folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        shot.SaveAsFile(Path.Combine(folder, name));
+        TestContext.Current.AddAttachment(name, shot.AsByteArray, "image/png");
+    }
 
     private static string? Probe()
     {

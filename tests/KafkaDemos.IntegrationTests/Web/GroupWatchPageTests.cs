@@ -1,5 +1,4 @@
 using KafkaDemos.IntegrationTests.Infrastructure;
-using OpenQA.Selenium;
 
 namespace KafkaDemos.IntegrationTests.Web;
 
@@ -37,7 +36,7 @@ public sealed class GroupWatchPageTests(KafkaFixture kafka)
         // The page shows what the members printed, not merely two names.
         var printed = run.Printed();
         Assert.All(together, l => Assert.Contains(l.Key, printed[l.Value]));
-        Save(browser, "group-watch-web-two-members.png");
+        browser.Save("group-watch-web-two-members.png");
 
         await run.KillAsync("alice");
 
@@ -45,7 +44,7 @@ public sealed class GroupWatchPageTests(KafkaFixture kafka)
         Assert.All(after.Keys, p => Assert.Contains(p, run.Printed()["bob"]));
         // alice went silent (killed: no last report): she is listed stale, owning nothing.
         await WaitAsync(browser, () => Strings(browser.Run(ReadStale)).Contains("alice"), "alice shown stale");
-        Save(browser, "group-watch-web-after-kill.png");
+        browser.Save("group-watch-web-after-kill.png");
     }
 
     [Fact]
@@ -102,21 +101,10 @@ public sealed class GroupWatchPageTests(KafkaFixture kafka)
         {
             if (DateTime.UtcNow > deadline)
             {
-                Save(browser, "timeout.png");
+                browser.Save("timeout.png");
                 throw new TimeoutException($"{what}: not as expected within {Deadline.TotalSeconds:0} s; the page showed {shown?.Invoke() ?? "?"}");
             }
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>Keeps the page's picture: attached to the test's result, and written beside the test assembly under screenshots/.</summary>
-    private static void Save(HeadlessChromium browser, string name)
-    {
-        var shot = ((ITakesScreenshot)browser.Driver).GetScreenshot();
-        string folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, name);
-        shot.SaveAsFile(path);
-        TestContext.Current.AddAttachment(name, shot.AsByteArray, "image/png");
     }
 }

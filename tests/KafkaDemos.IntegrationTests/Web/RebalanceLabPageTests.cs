@@ -32,6 +32,8 @@ public sealed class RebalanceLabPageTests(KafkaFixture kafka)
             groups[group] = (root.GetProperty("protocol").GetString() ?? before.Protocol, before.Owned || owned);
         }
 
+        int sections = await ShowTheGroupsSideBySideAsync(served.GetProperty("url").GetString()!);
+
         await lab.WaitForExitAsync(TimeSpan.FromSeconds(180));
         var result = lab.Result(TimeSpan.Zero);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -41,9 +43,25 @@ public sealed class RebalanceLabPageTests(KafkaFixture kafka)
         var watched = result.OfEvent("check").Where(c => c.GetProperty("what").GetString()!.StartsWith("groups watch shows", StringComparison.Ordinal)).ToList();
         Assert.Equal(result.OfEvent("lab_row").Count(), watched.Count);
         Assert.All(watched, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
+        Assert.True(sections is -1 or 2, $"{sections} group sections on the page");
         // The groups on the page are the lab's own.
         var labGroups = result.Events.Where(e => e.GetProperty("event").GetString() == "info")
             .Select(e => e.GetProperty("message").GetString()!).Where(m => m.Contains(", group lab-rebalance-")).ToList();
         Assert.All(groups.Keys, g => Assert.Contains(labGroups, m => m.Contains($"group {g},")));
+    }
+
+    /// <summary>Where a browser can run: the page's sections, one per group (screenshot kept); -1 where none can.</summary>
+    private static async Task<int> ShowTheGroupsSideBySideAsync(string url)
+    {
+        if (HeadlessChromium.Unavailable is not null) return -1;
+        using var browser = HeadlessChromium.Start();
+        browser.Driver.Navigate().GoToUrl(url);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        long count;
+        while ((count = (long)browser.Run("return document.querySelectorAll('section.group [data-partition]').length > 0 ? document.querySelectorAll('section.group').length : 0;")!) < 2
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        browser.Save("lab-rebalance-web.png");
+        return (int)count;
     }
 }
