@@ -45,6 +45,13 @@ public sealed class WebPageTests
     }
 
     [Fact]
+    public void The_page_event_warns_when_the_page_is_open_to_the_network()
+    {
+        Assert.Equal("Live page: http://127.0.0.1:5080/", new WebPageEvent("http://127.0.0.1:5080/", Loopback: true).ToText());
+        Assert.Contains("anyone who can reach this machine", new WebPageEvent("http://127.0.0.1:5080/", Loopback: false).ToText());
+    }
+
+    [Fact]
     public void A_browser_that_connects_gets_each_groups_current_state_first_then_the_rebalances_kept_then_what_comes()
     {
         var hub = new GroupEventHub();

@@ -62,7 +62,7 @@ internal sealed class GroupWebServer(WebApplication app, GroupEventHub hub) : IA
     }
 
     private static string Reason(IOException e) =>
-        e.InnerException?.GetType().Name == "AddressInUseException" || e.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+        e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
             ? "port in use: another program listens on it"
             : e.InnerException?.Message ?? e.Message;
 
