@@ -104,6 +104,7 @@ public static class GroupWatchCommand
             var config = ctx.LoadConfiguration();
             // The page's address is checked (and taken) before the broker is asked: a port in use is bad input.
             await using var page = ctx.Parse.GetResult(web) is null ? null : await WebView.StartAsync(ctx.Get(web), ctx.Cancellation);
+            if (page is not null) ctx.Output.Emit(page.Served);
             BrokerPreflight.Check(config);
 
             // On a terminal the picture is redrawn in place (or, beside the page, a status line): the watch's own clients'
@@ -115,7 +116,6 @@ public static class GroupWatchCommand
             using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx, clients);
             ctx.Info($"Watching group '{id}' at {config.BootstrapServers}: {groupSource.Description}. Ctrl+C leaves.");
             var line = page is null ? null : new WebStatusLine(id, page);
-            if (page is not null) ctx.Output.Emit(page.Served);
             var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, clients), clients, view,
                 page is null ? [] : [page, line!]);
             using var statusLine = line is null ? null : ctx.ShowLive(line.Render, TimeSpan.FromMilliseconds(500), noDataMeanwhile: true);
