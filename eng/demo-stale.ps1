@@ -7,7 +7,7 @@ $ErrorActionPreference = 'Stop'
 
 $watchedDirs = @('src/KafkaDemos')
 $watchedFiles = @('appsettings.json', 'Directory.Build.props', 'Directory.Packages.props')
-$extensions = @('.cs', '.csproj', '.props', '.json')
+$extensions = @('.cs', '.csproj', '.props', '.json', '.html', '.css', '.js')
 $skipped = @('bin', 'obj')
 
 $stamp = Join-Path $Root '.demo/build-stamp'

@@ -24,6 +24,7 @@ public sealed class ArchitectureTests
         "KafkaDemos.Producers",
         "KafkaDemos.Broker",
         "KafkaDemos.Admin",
+        "KafkaDemos.Web",
         "KafkaDemos.Cli",
         "KafkaDemos.Configuration",
         "KafkaDemos.Native",

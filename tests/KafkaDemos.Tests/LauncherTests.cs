@@ -36,7 +36,7 @@ public sealed partial class LauncherTests
         var bashExtensions = BashName().Matches(find).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
         var bashSkipped = BashSkipped().Matches(find).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
 
-        Assert.Equal([".cs", ".csproj", ".json", ".props"], bashExtensions);
+        Assert.Equal([".cs", ".csproj", ".css", ".html", ".js", ".json", ".props"], bashExtensions);
         Assert.Equal(bashExtensions, PsList(Stale, "extensions").Order(StringComparer.Ordinal));
         Assert.Equal(["bin", "obj"], bashSkipped);
         Assert.Equal(bashSkipped, PsList(Stale, "skipped").Order(StringComparer.Ordinal));

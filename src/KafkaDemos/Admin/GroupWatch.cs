@@ -8,17 +8,21 @@ namespace KafkaDemos.Admin;
 /// committed offsets, log ends and rates, and shows the picture (redrawn in place on a terminal, else
 /// one picture or one group_state event per refresh). While no broker answers it says since when and
 /// keeps the last picture: the group's state is unknown then, not empty, and no rebalance is recorded.
+/// Every refresh's group_state and every rebalance go to the <paramref name="observers"/> (the web page) whatever is shown.
 /// </summary>
 /// <param name="clients">Where the watch's own clients report (on a terminal, their notices are counted, not printed over the view).</param>
-/// <param name="live">The picture is redrawn in place (a terminal stdout, text output).</param>
+/// <param name="view">What the output shows.</param>
 internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, IGroupSource source, Confluent.Kafka.IConsumer<Confluent.Kafka.Ignore, byte[]> consumer,
-    Reporter clients, bool live) : IDisposable
+    Reporter clients, WatchView view, params IObserver<DemoEvent>[] observers) : IDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, (long Position, DateTime Time)> _previous = [];
-    private readonly bool _live = live;
+    private readonly bool _live = view == WatchView.LiveTable;
+
+    // The live table draws the events itself; otherwise the output prints them as its format does (text: the rebalance lines).
+    private readonly Reporter _events = view == WatchView.LiveTable ? Reporter.Silent(observers) : ctx.Output.With(observers);
     private GroupStateEvent? _latest;
     private GroupStateEvent? _lastSeen;
     private DateTime? _unreachableSince;
@@ -40,12 +44,18 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
             while (limit is null || Refreshes < limit) Show(await NextAsync());
             return;
         }
-        _latest = await NextAsync();
+        _latest = Publish(await NextAsync());
         // The picture is redrawn in place by the output's live region; status lines (client
         // warnings, errors) print above it without tearing it.
-        using var view = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline, clients.ClientNoticesHidden)),
+        using var drawn = ctx.ShowLiveView(() => TableEvent.Render(GroupWatchView.Render(_latest, source.Description, source.Timeline, clients.ClientNoticesHidden)),
             TimeSpan.FromMilliseconds(250));
-        while (limit is null || Refreshes < limit) _latest = await NextAsync();
+        while (limit is null || Refreshes < limit) _latest = Publish(await NextAsync());
+    }
+
+    private GroupStateEvent Publish(GroupStateEvent state)
+    {
+        _events.Emit(state);
+        return state;
     }
 
     /// <summary>One refresh: what the source saw in the last second, with committed offsets, log ends and rates.</summary>
@@ -95,7 +105,7 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
         foreach (var rebalance in picture.Rebalances)
         {
             RebalancesSeen++;
-            if (!_live) ctx.Output.Emit(rebalance);
+            _events.Emit(rebalance);
         }
         Refreshes++;
         var state = new GroupStateEvent(group, now, source.Name, picture.State, picture.Protocol, picture.Assignor, picture.Generation, picture.Members,
@@ -147,9 +157,8 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
 
     private void Show(GroupStateEvent state)
     {
-        if (ctx.Format == OutputFormat.Json)
-            ctx.Output.Emit(state);
-        else
+        _events.Emit(state);
+        if (view == WatchView.Pictures)
             ctx.Output.Emit(new GroupWatchCommand.TableViewEvent(GroupWatchView.Render(state, source.Description, source.Timeline, clients.ClientNoticesHidden)));
     }
 
@@ -158,4 +167,17 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
         consumer.Close();
         consumer.Dispose();
     }
+}
+
+/// <summary>What `demo groups watch` shows on its output.</summary>
+internal enum WatchView
+{
+    /// <summary>The picture redrawn in place (text output on a terminal stdout).</summary>
+    LiveTable,
+
+    /// <summary>One picture per refresh (text output to a file or a pipe).</summary>
+    Pictures,
+
+    /// <summary>The events as the output writes them: every one in JSON, the rebalance lines in text (beside the web page's status line).</summary>
+    Events,
 }

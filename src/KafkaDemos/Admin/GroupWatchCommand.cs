@@ -1,7 +1,7 @@
 using System.CommandLine;
 using KafkaDemos.Cli;
 using KafkaDemos.Core;
-using Spectre.Console;
+using KafkaDemos.Web;
 
 namespace KafkaDemos.Admin;
 
@@ -37,6 +37,12 @@ public static class GroupWatchCommand
             HelpName = "NAME",
         }.AcceptsTopicNames();
         var refreshes = new Option<int?>("--refreshes", "-n") { Description = "Stop after N refreshes (default: until Ctrl+C)", HelpName = "N" };
+        var web = new Option<string?>("--web")
+        {
+            Description = $"Also serve the group as a live page in the browser, at this address (default {WebAddress.Default}; this machine only unless another address is given)",
+            HelpName = "HOST:PORT",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var command = new Command("watch", $"""
             Watch a consumer group live, refreshed about once a second: per partition its owner (member id
@@ -60,6 +66,14 @@ public static class GroupWatchCommand
             from. While no broker answers, the view says since when and keeps the last picture (state
             Unknown); the watch's own client warnings are counted there, not printed over the view.
 
+            With --web it also serves a live page of the group (default http://{WebAddress.Default}/): the
+            partitions as lanes with log end, committed offset and lag to scale, coloured by owner, the
+            members, the rebalance timeline, and charts of lag and records/s over the last minutes. The page
+            is an observer of the same events -o json prints: /events streams them (Server-Sent Events,
+            the current state first), /history returns the last minutes. The terminal then keeps a short
+            status line instead of the table. Only this machine can open the page unless --web names
+            another address (0.0.0.0:PORT serves the network). A port in use exits 2.
+
             Watch never joins the group: it reads the group's committed offsets with the group's id but never
             subscribes. Ctrl+C leaves at once. With -o json it writes one "group_state" event per refresh
             and one "rebalance" event per completed rebalance.
@@ -69,12 +83,14 @@ public static class GroupWatchCommand
               demo groups watch tdea --topic ak03.fourpartition
               demo groups watch tdea -o json | jq -c 'select(.event == "rebalance")'
               demo groups watch tdea --refreshes 5 > snapshot.txt
+              demo groups watch tdea --web
+              demo groups watch tdea --web 127.0.0.1:8080 -o json
 
             Exit codes: 0 stopped (Ctrl+C or --refreshes), 1 the group could not be read, 2 bad flag or
             configuration, 3 no broker answered.
             """)
         {
-            group, topics, source, statusTopic, refreshes,
+            group, topics, source, statusTopic, refreshes, web,
         };
 
         command.SetDemoAction(async ctx =>
@@ -86,15 +102,23 @@ public static class GroupWatchCommand
             string status = ctx.Get(statusTopic) ?? "";
             if (string.IsNullOrWhiteSpace(status)) throw new UsageException($"--status-topic '{status}' is empty: name a topic");
             var config = ctx.LoadConfiguration();
+            // The page's address is checked (and taken) before the broker is asked: a port in use is bad input.
+            await using var page = ctx.Parse.GetResult(web) is null ? null : await WebView.StartAsync(ctx.Get(web), ctx.Cancellation);
+            if (page is not null) ctx.Output.Emit(page.Served);
             BrokerPreflight.Check(config);
 
-            // On a terminal the picture is redrawn in place: the watch's own clients' warnings (a broker gone
-            // is hundreds of reconnect lines) are counted for the view instead of scrolling through it.
-            bool live = ctx.Format == OutputFormat.Text && !Console.IsOutputRedirected;
-            var clients = live ? ctx.Output.Showing(Shown.AllButClientNotices) : ctx.Output;
+            // On a terminal the picture is redrawn in place (or, beside the page, a status line): the watch's own clients'
+            // warnings (a broker gone is hundreds of reconnect lines) are counted for the view instead of scrolling through it.
+            var view = ctx.Format == OutputFormat.Json || page is not null ? WatchView.Events
+                : Console.IsOutputRedirected ? WatchView.Pictures
+                : WatchView.LiveTable;
+            var clients = view == WatchView.LiveTable || (page is not null && ctx.Format == OutputFormat.Text) ? ctx.Output.Showing(Shown.AllButClientNotices) : ctx.Output;
             using var groupSource = await ChooseAsync(ctx.Get(source)!, config, id, status, ctx, clients);
             ctx.Info($"Watching group '{id}' at {config.BootstrapServers}: {groupSource.Description}. Ctrl+C leaves.");
-            var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, clients), clients, live);
+            var line = page is null ? null : new WebStatusLine(id, page);
+            var watch = new GroupWatch(ctx, id, named, groupSource, WatchConsumer.Build(config.ConsumerConfig(), id, clients), clients, view,
+                page is null ? [] : [page, line!]);
+            using var statusLine = line is null ? null : ctx.ShowLive(line.Render, TimeSpan.FromMilliseconds(500), noDataMeanwhile: true);
             try
             {
                 await watch.RunAsync(ctx.Get(refreshes));
@@ -105,6 +129,8 @@ public static class GroupWatchCommand
             }
             finally
             {
+                // The page closes first (within a second); the watch's clients then leave with their own bounds.
+                if (page is not null) await page.DisposeAsync();
                 watch.Dispose();
             }
             ctx.Info($"Stopped watching group '{id}' after {watch.Refreshes} refresh(es), {watch.RebalancesSeen} rebalance(s) seen.");

@@ -27,10 +27,15 @@ public sealed class InProcessMember : IGroupMember
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<ConsumeOutcome> _run;
 
-    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter reporter)
+    /// <param name="statusTopic">
+    /// Where it reports its assignment for `demo groups watch` (as `demo consume` does), or null for no reports.
+    /// A reporting member connects with its name as client.id, as a lab's child processes do, so the watch tells the members apart.
+    /// </param>
+    public InProcessMember(string name, ConsumerConfig config, string topic, Reporter reporter, string? statusTopic = null)
     {
         Name = name;
-        var options = new ConsumeOptions { Topics = [topic], Member = name };
+        if (statusTopic is not null) config = new ConsumerConfig(config) { ClientId = name };
+        var options = new ConsumeOptions { Topics = [topic], Member = name, StatusTopic = statusTopic };
         _run = ConsumeCommand.Strategies[SyncCommitConsumer.Name](config, options, reporter, _stop.Token);
     }
 

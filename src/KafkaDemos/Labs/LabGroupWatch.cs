@@ -8,6 +8,7 @@ namespace KafkaDemos.Labs;
 /// `demo groups watch GROUP -o json` as a child process of a lab whose members are `demo consume`
 /// processes, so the lab can check, step by step, that the watch shows as the owner of every
 /// partition the member that printed it (members are told apart by their client.id, their name).
+/// Its events, read back into their types, also go to an observer (the lab's live page).
 /// </summary>
 public sealed class LabGroupWatch : IAsyncDisposable
 {
@@ -16,16 +17,22 @@ public sealed class LabGroupWatch : IAsyncDisposable
     private readonly DemoChild _child;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly IObserver<DemoEvent>? _observer;
     private (DateTime Time, Dictionary<TopicPartition, string?> Owners)? _latest;
 
     /// <param name="args">`groups watch GROUP -o json ...`.</param>
-    public LabGroupWatch(IEnumerable<string> args)
-        : this(DemoExecutable.StartInfo(args))
+    /// <param name="observer">Also gets every event the watch writes (group_state, rebalance, ...).</param>
+    public LabGroupWatch(IEnumerable<string> args, IObserver<DemoEvent>? observer = null)
+        : this(DemoExecutable.StartInfo(args), observer)
     {
     }
 
     /// <summary>A watch from an explicit command line: tests start the built executable this way.</summary>
-    internal LabGroupWatch(ProcessStartInfo start) => _child = new DemoChild(start, OnEvent);
+    internal LabGroupWatch(ProcessStartInfo start, IObserver<DemoEvent>? observer = null)
+    {
+        _observer = observer;
+        _child = new DemoChild(start, OnEvent);
+    }
 
     /// <summary>
     /// Waits, up to <paramref name="timeout"/>, for a refresh made after this call whose owners are
@@ -57,6 +64,7 @@ public sealed class LabGroupWatch : IAsyncDisposable
 
     private void OnEvent(DemoEvent e)
     {
+        _observer?.OnNext(e);
         if (e is not GroupStateEvent state) return;
         var owners = state.Partitions.ToDictionary(p => new TopicPartition(p.Topic, p.Partition), p => p.ClientId);
         lock (_lock) _latest = (DateTime.UtcNow, owners);

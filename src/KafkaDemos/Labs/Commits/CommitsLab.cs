@@ -152,7 +152,7 @@ public static class CommitsLab
 
     private static async Task<Outcome> RunStrategyAsync(DemoContext ctx, DemoConfiguration config, LabBroker broker, string strategy, Settings settings)
     {
-        var events = new EventLog();
+        var events = new Core.EventLog();
         var checks = new List<CheckEvent>();
         string topic = await broker.CreateTopicAsync(config, $"lab.commits.{strategy}", 1);
         string group = $"lab-commits-{strategy}-{Guid.NewGuid().ToString("N")[..8]}";

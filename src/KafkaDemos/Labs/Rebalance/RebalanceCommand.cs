@@ -4,6 +4,7 @@ using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
+using KafkaDemos.Web;
 
 namespace KafkaDemos.Labs.Rebalance;
 
@@ -29,6 +30,12 @@ public static partial class RebalanceLab
             HelpName = "classic|consumer|both",
         };
         groupProtocol.AcceptOnlyFromAmong(GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer, Both);
+        var web = new Option<string?>("--web")
+        {
+            Description = $"Show the lab's group live in the browser while it runs, at this address (default {WebAddress.Default}; both groups side by side with --group-protocol both)",
+            HelpName = "HOST:PORT",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var command = new Command(Name, """
             The course's "one, two, four, five consumers on a four-partition topic", live. Consumers join one
@@ -48,6 +55,10 @@ public static partial class RebalanceLab
             protocol's are set on the broker). With --processes each member is `demo consume`, so
             `demo groups watch GROUP` in another terminal shows the group live; the lab runs one itself and
             checks at every step that it shows each partition's owner as the members printed it.
+            With --web the lab serves the page of `demo groups watch --web` (http://127.0.0.1:5080/ by
+            default) and shows its group there while it runs: partitions coloured by owner, the rebalances, lag
+            and records/s; under --group-protocol both the two groups side by side. The members then report their
+            assignment (in-process ones too), and the groups watch check runs at every step.
             Uses the configured broker if it answers, otherwise (or with --embedded) the embedded broker.
             Exits 0 only if every check held.
 
@@ -56,11 +67,12 @@ public static partial class RebalanceLab
               demo lab rebalance --consumers 3 --partitions 2 --assignment-strategy cooperative-sticky
               demo lab rebalance --group-protocol both --embedded
               demo lab rebalance --processes --embedded -o json
+              demo lab rebalance --group-protocol both --embedded --web
 
             Exit codes: 0 every check held, 1 a check failed, 2 bad flag or configuration, 3 no broker answered.
             """)
         {
-            consumers, partitions, assignment, processes, groupProtocol, embedded,
+            consumers, partitions, assignment, processes, groupProtocol, embedded, web,
         };
 
         command.SetDemoAction(async ctx =>
@@ -76,13 +88,15 @@ public static partial class RebalanceLab
             string[] protocols = protocol == Both ? [GroupProtocolSettings.Classic, GroupProtocolSettings.Consumer] : [protocol];
 
             var config = ctx.LoadConfiguration();
+            await using var page = ctx.Parse.GetResult(web) is null ? null : await WebView.StartAsync(ctx.Get(web), ctx.Cancellation);
+            if (page is not null) ctx.Output.Emit(page.Served);
             await using var broker = await LabBroker.AcquireAsync(config, ctx.Get(embedded), ctx.Output);
             var clock = Stopwatch.StartNew();
             var runs = new List<Pass>();
             foreach (string p in protocols)
             {
                 if (ctx.Cancellation.IsCancellationRequested) break;
-                var lab = new Pass(ctx, broker, memberCount, partitionCount, p == GroupProtocolSettings.Consumer ? null : strategy, asProcesses);
+                var lab = new Pass(ctx, broker, memberCount, partitionCount, p == GroupProtocolSettings.Consumer ? null : strategy, asProcesses, page);
                 await lab.RunAsync(config);
                 runs.Add(lab);
             }

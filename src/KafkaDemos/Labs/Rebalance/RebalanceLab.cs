@@ -4,7 +4,9 @@ using KafkaDemos.Broker;
 using KafkaDemos.Cli;
 using KafkaDemos.Consumers;
 using KafkaDemos.Core;
+using KafkaDemos.Admin;
 using KafkaDemos.Producers;
+using KafkaDemos.Web;
 
 namespace KafkaDemos.Labs.Rebalance;
 
@@ -30,7 +32,8 @@ public static partial class RebalanceLab
     /// assignor of the classic protocol, null under the consumer protocol (the broker assigns).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The watch is disposed in the pass that starts it.")]
-    private sealed partial class Pass(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses)
+    /// With a <paramref name="page"/>, a `demo groups watch` child shows the pass's group there, live.
+    private sealed partial class Pass(DemoContext ctx, LabBroker broker, int memberCount, int partitionCount, string? classicStrategy, bool asProcesses, WebView? page)
     {
         private readonly AssignmentBoard _board = new();
         private readonly RebalanceMeasure _measure = new();
@@ -86,12 +89,13 @@ public static partial class RebalanceLab
                      (_consumerProtocol ? $"the broker assigns ({Strategy}), " : $"partition.assignment.strategy={classicStrategy}, ") +
                      $"{memberCount} consumers {(asProcesses ? "as child processes (demo consume -o json)" : "in this process")}.");
             if (broker.Embedded is not null) ctx.Info($"Group timing: {LabGroupTiming.Note}.");
-            if (asProcesses)
+            if (asProcesses || page is not null)
             {
-                // The members are `demo consume` processes that report their assignments, so `demo groups watch`
-                // can show the group; the lab runs one too and checks at every step that it shows what the members printed.
+                // The members report their assignments (as `demo consume` does), so `demo groups watch` can show the
+                // group; the lab runs one (its events also go to the page) and checks at every step that it shows
+                // what the members printed, which also holds each step until the page has shown it.
                 ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
-                _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()]);
+                _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()], page);
             }
 
             // A slow producer, so the members have records to read while partitions move.
@@ -162,7 +166,7 @@ public static partial class RebalanceLab
             });
             // In text mode the members' records and commits are left out: who owns what is the point.
             var sink = (ctx.Format == OutputFormat.Text ? ctx.Output.ShowingOnly(e => e is not (ConsumedEvent or CommittedEvent or CommitFailedEvent)) : ctx.Output).With(observer);
-            if (!asProcesses) return new InProcessMember(name, _consumerConfig, _topic, sink);
+            if (!asProcesses) return new InProcessMember(name, _consumerConfig, _topic, sink, page is null ? null : MemberStatusReport.DefaultTopic);
             List<string> args = ["consume", "--commit", SyncCommitConsumer.Name, "--topic", _topic, "--group", _group,
                 "--group-protocol", Protocol, "-b", broker.BootstrapServers, "-o", "json", "-X", $"client.id={name}"];
             if (classicStrategy is not null) args.AddRange(["--assignment-strategy", classicStrategy]);
