@@ -9,7 +9,6 @@ namespace KafkaDemos.Admin;
 /// <summary>`demo groups delete GROUP`: kafka-consumer-groups --delete, refused while the group has members.</summary>
 public static class GroupDeleteCommand
 {
-    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create()
     {
@@ -39,8 +38,8 @@ public static class GroupDeleteCommand
             using var admin = new AdminClientBuilder(config.AdminConfig()).SetLogHandler(ClientLog.Handler<IAdminClient>(ctx.Output)).Build();
             try
             {
-                await admin.DeleteGroupsAsync([id], new DeleteGroupsOptions { RequestTimeout = AdminTimeout })
-                    .WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5), ctx.Cancellation);
+                await admin.DeleteGroupsAsync([id], new DeleteGroupsOptions { RequestTimeout = AdminErrors.RequestTimeout })
+                    .WaitAsync(AdminErrors.CallTimeout, ctx.Cancellation);
             }
             catch (DeleteGroupsException e) when (e.Results.Single().Error.Code is ErrorCode.GroupIdNotFound)
             {
@@ -56,12 +55,11 @@ public static class GroupDeleteCommand
             }
             catch (DeleteGroupsException e)
             {
-                var error = e.Results.Single().Error;
-                throw new DemoException($"Could not delete group '{id}': {error.Reason} ({error.Code})", ExitCodes.Failed, e);
+                throw AdminErrors.Refused($"delete group '{id}'", e.Results.Single().Error, e);
             }
             catch (TimeoutException e)
             {
-                throw new DemoException($"Deleting group '{id}' got no answer within {AdminTimeout.TotalSeconds + 5:0} s", ExitCodes.Failed, e);
+                throw AdminErrors.NoAnswer($"Deleting group '{id}'", e);
             }
             ctx.Output.Emit(new InfoEvent($"Deleted group {id} and its committed offsets."));
             ctx.Output.Emit(new SummaryEvent("groups delete", [new("group", id), new("deleted", true)]));

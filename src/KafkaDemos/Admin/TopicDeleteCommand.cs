@@ -9,7 +9,6 @@ namespace KafkaDemos.Admin;
 /// <summary>`demo topics delete NAME`: kafka-topics --delete, after a prompt or --yes.</summary>
 public static class TopicDeleteCommand
 {
-    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the prompt waits for an answer: a forgotten terminal does not hold the command for ever.</summary>
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(2);
@@ -45,8 +44,8 @@ public static class TopicDeleteCommand
             using var admin = new AdminClientBuilder(config.AdminConfig()).SetLogHandler(ClientLog.Handler<IAdminClient>(ctx.Output)).Build();
             try
             {
-                await admin.DeleteTopicsAsync([topic], new DeleteTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout })
-                    .WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5), ctx.Cancellation);
+                await admin.DeleteTopicsAsync([topic], new DeleteTopicsOptions { RequestTimeout = AdminErrors.RequestTimeout, OperationTimeout = AdminErrors.RequestTimeout })
+                    .WaitAsync(AdminErrors.CallTimeout, ctx.Cancellation);
             }
             catch (Exception e) when (AdminErrors.IsUnsupported(e))
             {
@@ -56,12 +55,11 @@ public static class TopicDeleteCommand
             }
             catch (DeleteTopicsException e)
             {
-                var error = e.Results.Single().Error;
-                throw new DemoException($"Could not delete topic '{topic}': {error.Reason} ({error.Code})", ExitCodes.Failed, e);
+                throw AdminErrors.Refused($"delete topic '{topic}'", e.Results.Single().Error, e);
             }
             catch (TimeoutException e)
             {
-                throw new DemoException($"Deleting topic '{topic}' got no answer within {AdminTimeout.TotalSeconds + 5:0} s", ExitCodes.Failed, e);
+                throw AdminErrors.NoAnswer($"Deleting topic '{topic}'", e);
             }
             ctx.Output.Emit(new InfoEvent($"Deleted topic {topic} ({metadata.Partitions.Count} partitions)."));
             ctx.Output.Emit(new SummaryEvent("topics delete", [new("topic", topic), new("partitions", metadata.Partitions.Count), new("deleted", true)]));

@@ -9,7 +9,6 @@ namespace KafkaDemos.Admin;
 /// <summary>`demo topics list|describe|create|delete`: the course's kafka-topics commands.</summary>
 public static class TopicsCommand
 {
-    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create() => new("topics", "List, describe, create and delete topics (the course's kafka-topics commands)")
     {
@@ -58,7 +57,7 @@ public static class TopicsCommand
             string topic = ctx.Parse.GetValue(name)!;
             using var admin = new AdminClientBuilder(config.AdminConfig()).SetLogHandler(ClientLog.Handler<IAdminClient>(ctx.Output)).Build();
             // Metadata for all topics: asking for one by name would auto-create it on brokers that allow that.
-            var metadata = admin.GetMetadata(AdminTimeout).Topics.FirstOrDefault(t => t.Topic == topic);
+            var metadata = admin.GetMetadata(AdminErrors.RequestTimeout).Topics.FirstOrDefault(t => t.Topic == topic);
             if (metadata is null || metadata.Error.Code == ErrorCode.UnknownTopicOrPart || metadata.Partitions.Count == 0)
                 throw new UsageException($"Topic '{topic}' does not exist at {config.BootstrapServers} (see `demo topics list`)");
             using var consumer = new ConsumerBuilder<Ignore, Ignore>(config.ConsumerConfig())
@@ -67,7 +66,7 @@ public static class TopicsCommand
             var rows = new List<IReadOnlyList<object?>>();
             foreach (var p in metadata.Partitions.OrderBy(p => p.PartitionId))
             {
-                var marks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), AdminTimeout);
+                var marks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), AdminErrors.RequestTimeout);
                 total += marks.High - marks.Low;
                 rows.Add([p.PartitionId, p.Leader, p.Replicas, p.InSyncReplicas, marks.Low.Value, marks.High.Value, marks.High - marks.Low]);
             }
@@ -103,10 +102,10 @@ public static class TopicsCommand
             BrokerPreflight.Check(config);
             using var admin = new AdminClientBuilder(config.AdminConfig()).SetLogHandler(ClientLog.Handler<IAdminClient>(ctx.Output)).Build();
             var spec = new TopicSpecification { Name = topic, NumPartitions = count, ReplicationFactor = factor };
-            var options = new CreateTopicsOptions { RequestTimeout = AdminTimeout, OperationTimeout = AdminTimeout };
+            var options = new CreateTopicsOptions { RequestTimeout = AdminErrors.RequestTimeout, OperationTimeout = AdminErrors.RequestTimeout };
             try
             {
-                await admin.CreateTopicsAsync([spec], options).WaitAsync(AdminTimeout + TimeSpan.FromSeconds(5), ctx.Cancellation);
+                await admin.CreateTopicsAsync([spec], options).WaitAsync(AdminErrors.CallTimeout, ctx.Cancellation);
             }
             catch (CreateTopicsException e) when (e.Results.Single().Error.Code == ErrorCode.TopicAlreadyExists)
             {
@@ -121,12 +120,11 @@ public static class TopicsCommand
             }
             catch (CreateTopicsException e)
             {
-                var error = e.Results.Single().Error;
-                throw new DemoException($"Could not create topic '{topic}': {error.Reason} ({error.Code})", ExitCodes.Failed, e);
+                throw AdminErrors.Refused($"create topic '{topic}'", e.Results.Single().Error, e);
             }
             catch (TimeoutException e)
             {
-                throw new DemoException($"Creating topic '{topic}' got no answer within {AdminTimeout.TotalSeconds + 5:0} s", ExitCodes.Failed, e);
+                throw AdminErrors.NoAnswer($"Creating topic '{topic}'", e);
             }
             ctx.Output.Emit(new InfoEvent($"Created topic {topic} with {count} partitions, replication factor {factor}."));
             return ExitCodes.Success;
