@@ -78,8 +78,10 @@ public sealed class ConsumeStatusReportTests(KafkaFixture kafka)
         Assert.Equal(["Native/GroupGeneration.cs"], Containing("BindingFlags.NonPublic"));
         Assert.Equal(["Consumers/MemberStatusReporter.cs"], Containing("GroupGeneration.Of("));
         Assert.Equal(["Consumers/ConsumerReport.cs"], Containing("MemberStatusReporter.Start("));
-        Assert.Equal(["Consumers/ConsumeCommand.cs"], Containing("StatusTopic = "));
+        Assert.Equal(["Consumers/ConsumeCommand.cs", "Labs/GroupMembers.cs"], Containing("StatusTopic = "));
         Assert.Contains("StatusTopic = status.Topic", files["Consumers/ConsumeCommand.cs"]);
+        // The rebalance lab's in-process members get their status topic from the same choice.
+        Assert.Equal(["Consumers/ConsumeCommand.cs", "Labs/Rebalance/RebalanceLab.cs"], Containing("StatusReportChoice.DecideAsync("));
     }
 
     [Fact]

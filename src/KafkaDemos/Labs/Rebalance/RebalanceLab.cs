@@ -45,6 +45,7 @@ public static partial class RebalanceLab
         private LabGroupWatch? _watch;
         private string _topic = "";
         private string _group = "";
+        private string? _statusTopic;
         private ConsumerConfig _consumerConfig = new();
         private IReadOnlyList<TopicPartition> _partitions = [];
         private long _commitFailures;
@@ -95,6 +96,10 @@ public static partial class RebalanceLab
                 // group; the lab runs one (its events also go to the page) and checks at every step that it shows
                 // what the members printed, which also holds each step until the page has shown it.
                 ctx.Info($"Watch it live in another terminal: demo groups watch {_group} -b {broker.BootstrapServers}");
+                // In-process members report as `demo consume` would: only where the broker cannot describe the group.
+                if (!asProcesses)
+                    _statusTopic = (await StatusReportChoice.DecideAsync(StatusReportRequest.Auto, MemberStatusReport.DefaultTopic,
+                        broker.AdminConfig(config), _group, ctx.Cancellation)).Topic;
                 _watch = new LabGroupWatch(["groups", "watch", _group, "--topic", _topic, "-b", broker.BootstrapServers, "-o", "json", .. PassedThrough()], page);
             }
 
@@ -166,7 +171,7 @@ public static partial class RebalanceLab
             });
             // In text mode the members' records and commits are left out: who owns what is the point.
             var sink = (ctx.Format == OutputFormat.Text ? ctx.Output.ShowingOnly(e => e is not (ConsumedEvent or CommittedEvent or CommitFailedEvent)) : ctx.Output).With(observer);
-            if (!asProcesses) return new InProcessMember(name, _consumerConfig, _topic, sink, page is null ? null : MemberStatusReport.DefaultTopic);
+            if (!asProcesses) return new InProcessMember(name, _consumerConfig, _topic, sink, _statusTopic);
             List<string> args = ["consume", "--commit", SyncCommitConsumer.Name, "--topic", _topic, "--group", _group,
                 "--group-protocol", Protocol, "-b", broker.BootstrapServers, "-o", "json", "-X", $"client.id={name}"];
             if (classicStrategy is not null) args.AddRange(["--assignment-strategy", classicStrategy]);
