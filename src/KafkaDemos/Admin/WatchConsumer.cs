@@ -115,8 +115,8 @@ public static class WatchConsumer
     }
 
     /// <summary>The answer did not come because no broker answered, not because of what was asked.</summary>
-    public static bool IsNoBroker(ErrorCode code) =>
-        code is ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown;
+    private static bool IsNoBroker(ErrorCode code) =>
+        code is ErrorCode.Local_TimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown;
 
     /// <summary>Every partition of <paramref name="topics"/> that the metadata lists ("topic-p").</summary>
     public static List<string> Partitions(IConsumer<Ignore, byte[]> consumer, IEnumerable<string> topics)
