@@ -17,6 +17,9 @@ public sealed class MemberReportSource : IGroupSource
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>As long as the watch's own probe: a broker that answers metadata within it is up.</summary>
+    private static readonly TimeSpan Probe = TimeSpan.FromSeconds(2);
+
     /// <summary>After an outage the members' clients reconnect with a backoff (reconnect.backoff.max.ms, 10 s by default).</summary>
     private static readonly TimeSpan ReconnectGrace = TimeSpan.FromSeconds(10);
 
@@ -31,13 +34,14 @@ public sealed class MemberReportSource : IGroupSource
     private bool _primed;
     private int _unprimedRefreshes;
     private DateTime _newest = DateTime.MinValue;
+    private volatile bool _allBrokersDown;
 
     public MemberReportSource(ConsumerConfig baseConfig, string group, string statusTopic, Reporter reporter)
     {
         _group = group;
         _topic = statusTopic;
         _timeline = new RebalanceTimeline(group);
-        _consumer = WatchConsumer.Build(baseConfig, group, reporter);
+        _consumer = WatchConsumer.Build(baseConfig, group, reporter, OnError);
         var partition = new TopicPartition(statusTopic, 0);
         _consumer.Assign(new TopicPartitionOffset(partition, StartOffset(partition)));
     }
@@ -47,6 +51,15 @@ public sealed class MemberReportSource : IGroupSource
     public string Description => $"owners as the members report them on {_topic} (this broker has no DescribeGroups)";
 
     public IReadOnlyList<RebalanceEvent> Timeline => _timeline.Recent;
+
+    /// <summary>
+    /// The client says every broker it knows went away (a killed broker closes its connections at once):
+    /// the read stops there rather than wait out the per-call timeouts that follow it.
+    /// </summary>
+    private void OnError(Error error)
+    {
+        if (error.Code == ErrorCode.Local_AllBrokersDown) _allBrokersDown = true;
+    }
 
     /// <summary>The first report newer than the lookback, or the beginning when the topic is new (nothing reported yet).</summary>
     private Offset StartOffset(TopicPartition partition)
@@ -69,6 +82,7 @@ public sealed class MemberReportSource : IGroupSource
         var until = DateTime.UtcNow + budget;
         while (DateTime.UtcNow < until && !cancel.IsCancellationRequested)
         {
+            if (_allBrokersDown) ConfirmBrokersDown();
             ConsumeResult<Ignore, byte[]>? record;
             try
             {
@@ -100,6 +114,17 @@ public sealed class MemberReportSource : IGroupSource
         var picture = Picture(now);
         _completed.Clear();
         return Task.FromResult(picture);
+    }
+
+    /// <summary>
+    /// The error is told when it is served, maybe long after it happened (the client is not polled
+    /// while no broker answers): a metadata request says whether it still holds.
+    /// </summary>
+    private void ConfirmBrokersDown()
+    {
+        _allBrokersDown = false;
+        if (!WatchConsumer.Reachable(_consumer, Probe))
+            throw new DemoException($"No broker answers (the client lost every connection while reading {_topic}).", ExitCodes.Failed);
     }
 
     /// <summary>True when the partitions of every topic the live members subscribe to are known.</summary>

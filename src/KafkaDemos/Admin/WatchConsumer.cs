@@ -12,7 +12,8 @@ public static class WatchConsumer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, Reporter reporter)
+    /// <param name="onError">Sees the client's errors (served while the consumer is polled), e.g. every broker down.</param>
+    public static IConsumer<Ignore, byte[]> Build(ConsumerConfig baseConfig, string group, Reporter reporter, Action<Error>? onError = null)
     {
         // group.protocol and its settings matter only to a member; this consumer never becomes one.
         var settings = baseConfig
@@ -28,6 +29,7 @@ public static class WatchConsumer
         };
         return new ConsumerBuilder<Ignore, byte[]>(config)
             .SetLogHandler(ClientLog.Handler<IConsumer<Ignore, byte[]>>(reporter))
+            .SetErrorHandler((_, error) => onError?.Invoke(error))
             .Build();
     }
 
@@ -84,23 +86,37 @@ public static class WatchConsumer
         }
     }
 
-    /// <summary>The log end of each partition ("topic-p" -> offset); -1 where the broker did not answer in time.</summary>
+    /// <summary>
+    /// The log end of each partition ("topic-p" -> offset); -1 where the broker did not answer in time.
+    /// Once one partition's answer timed out or found no broker, the rest are not asked: they would wait
+    /// out the same timeout one after another (a killed broker leaves every request waiting its full
+    /// timeout), holding the refresh that would say no broker answers. The timeout itself stays as
+    /// long as it is, so a slow broker that still answers is not taken for a gone one.
+    /// </summary>
     public static Dictionary<string, long> Ends(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<string> partitions)
     {
-        var ends = new Dictionary<string, long>();
+        var ends = partitions.ToDictionary(p => p, _ => -1L);
         foreach (string p in partitions)
         {
             try
             {
                 ends[p] = consumer.QueryWatermarkOffsets(Parse(p), Timeout).High.Value;
             }
+            catch (KafkaException e) when (IsNoBroker(e.Error.Code))
+            {
+                break;
+            }
             catch (KafkaException)
             {
-                ends[p] = -1;
+                // This partition only (not known yet, say): the others may still answer.
             }
         }
         return ends;
     }
+
+    /// <summary>The answer did not come because no broker answered, not because of what was asked.</summary>
+    private static bool IsNoBroker(ErrorCode code) =>
+        code is ErrorCode.Local_TimedOut or ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown;
 
     /// <summary>Every partition of <paramref name="topics"/> that the metadata lists ("topic-p").</summary>
     public static List<string> Partitions(IConsumer<Ignore, byte[]> consumer, IEnumerable<string> topics)

@@ -120,6 +120,9 @@ public sealed class DemoProcess : IAsyncDisposable
     /// <summary>Sends SIGINT, exactly as Ctrl+C in a terminal does.</summary>
     public void Interrupt() => _child.Interrupt();
 
+    /// <summary>kill -9: the process ends at once, its sockets closed by the system, nothing said.</summary>
+    public void Kill() => _child.Kill();
+
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
         if (!await _child.WaitForExitAsync(timeout))
