@@ -73,6 +73,12 @@ internal sealed class GroupWatch(DemoContext ctx, string group, string[] named, 
         {
             picture = await source.ReadAsync(_partitions, Refresh, ctx.Cancellation);
         }
+        catch (BrokerUnreachableException)
+        {
+            // The source has just found no broker: shown as such even if one answers again by now,
+            // rather than probed again (an outage shorter than the probe would end the watch).
+            return await UnreachableAsync(started);
+        }
         catch (DemoException) when (!WatchConsumer.Reachable(consumer, Probe))
         {
             return await UnreachableAsync(started);

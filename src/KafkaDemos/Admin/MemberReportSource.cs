@@ -124,7 +124,7 @@ public sealed class MemberReportSource : IGroupSource
     {
         _allBrokersDown = false;
         if (!WatchConsumer.Reachable(_consumer, Probe))
-            throw new DemoException($"No broker answers (the client lost every connection while reading {_topic}).", ExitCodes.Failed);
+            throw new BrokerUnreachableException($"No broker answers (the client lost every connection while reading {_topic}).");
     }
 
     /// <summary>True when the partitions of every topic the live members subscribe to are known.</summary>
