@@ -14,8 +14,8 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 fi
 log="${TMPDIR:-/tmp}/install-chromium.log"
 started=$SECONDS
-if timeout 180 apt-get update -qq >"$log" 2>&1 &&
-   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq chromium chromium-driver >>"$log" 2>&1; then
+if timeout 120 apt-get update -qq >"$log" 2>&1 &&
+   DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq chromium chromium-driver >>"$log" 2>&1; then
   echo "chromium: installed in $((SECONDS - started)) s ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 else
   echo "chromium: install failed after $((SECONDS - started)) s (log: $log); the browser tests will skip"
