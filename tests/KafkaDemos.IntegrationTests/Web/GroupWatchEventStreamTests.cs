@@ -80,9 +80,15 @@ public sealed class GroupWatchEventStreamTests(KafkaFixture kafka)
 
         run.Watch.Interrupt();
 
-        // The stream ends (null) rather than hanging until a timeout: the server closed it.
+        // The stream ends (null) rather than hanging until a timeout: the server closed it. A watch that
+        // ignored the Ctrl+C would go on sending a state a second: bounded, it fails instead.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         string? last;
-        do last = await stream.NextAsync(TimeSpan.FromSeconds(10));
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the stream was still open 15 s after Ctrl+C");
+            last = await stream.NextAsync(TimeSpan.FromSeconds(10));
+        }
         while (last is not null);
         await run.Watch.WaitForExitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(0, run.Watch.Result(TimeSpan.Zero).ExitCode);
