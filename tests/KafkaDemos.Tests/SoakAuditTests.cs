@@ -12,10 +12,11 @@ public sealed class SoakAuditTests
     /// <summary>
     /// consumer-1 owns partition 0, processes offsets 0..3 (numbers 10..13), commits offset 2 and is
     /// killed; consumer-2 is given partition 0 and processes from offset 2. Optionally it commits
-    /// more first, or is never killed, or the group ends committed short of the log end.
+    /// more first, or is never killed, or the group ends committed short of the log end, or consumer-2's
+    /// client reports an offset reset.
     /// </summary>
     private static (SoakSnapshot, List<LogPartition>, List<StoredRecord>) KillAndTakeOver(
-        long committedByFirst = 2, bool killFirst = true, long secondStartsAt = 2, long? finalCommit = 4, bool ackExtra = false)
+        long committedByFirst = 2, bool killFirst = true, long secondStartsAt = 2, long? finalCommit = 4, bool ackExtra = false, long? secondResetFrom = null)
     {
         var history = new SoakHistory();
         for (long n = 10; n < 14; n++) history.Acked(n);
@@ -27,6 +28,7 @@ public sealed class SoakAuditTests
         if (killFirst) history.Ended(1, OwnershipEnd.Killed);
         history.Started(2, "consumer-2");
         history.Assigned(2, [0]);
+        if (secondResetFrom is long reset) history.OffsetReset(2, 0, reset);
         for (long o = secondStartsAt; o < 4; o++) history.Processed(2, 0, o, 10 + o, DateTime.UtcNow);
         if (finalCommit is long c) history.Committed(2, 0, c);
         history.Ended(2, OwnershipEnd.Stopped);
@@ -117,5 +119,31 @@ public sealed class SoakAuditTests
         Assert.Empty(verdict.Unexplained);
         Assert.Equal(1, verdict.ExplainedBy.Single().Value);
         Assert.Contains("written twice", verdict.ExplainedBy.Single().Key);
+    }
+
+    [Fact]
+    public void Records_read_again_below_the_committed_offset_after_the_new_owners_reported_reset_are_explained_by_it()
+    {
+        var (history, log, stored) = KillAndTakeOver(secondStartsAt: 0, secondResetFrom: 2);
+
+        var verdict = SoakAudit.Check(history, log, stored);
+
+        Assert.Equal(4, verdict.Duplicates);
+        Assert.Empty(verdict.Unexplained);
+        Assert.Equal(2, verdict.ExplainedBy[SoakAudit.ResetCause]);
+        Assert.Equal(2, verdict.ExplainedBy[SoakAudit.Describe(OwnershipEnd.Killed)]);
+    }
+
+    /// <summary>The control: a reset from below the offsets read again explains none of them.</summary>
+    [Fact]
+    public void A_reset_from_below_the_records_read_again_does_not_explain_them()
+    {
+        var (history, log, stored) = KillAndTakeOver(secondStartsAt: 0, secondResetFrom: 1);
+
+        var verdict = SoakAudit.Check(history, log, stored);
+
+        Assert.Equal(1, verdict.ExplainedBy[SoakAudit.ResetCause]);
+        var unexplained = Assert.Single(verdict.Unexplained);
+        Assert.Equal(11, unexplained.Number);
     }
 }

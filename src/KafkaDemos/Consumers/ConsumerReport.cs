@@ -110,7 +110,7 @@ public sealed partial class ConsumerReport
     public IConsumer<string?, string?> Build(ConsumerBuilder<string?, string?> builder)
     {
         var consumer = ClientRefusal.Build(builder
-            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_reporter))
+            .SetLogHandler(ClientLog.Handler<IConsumer<string?, string?>>(_reporter, _options.Member))
             .SetErrorHandler(ClientLog.ErrorHandler<IConsumer<string?, string?>>(_reporter))
             .Build);
         _status = MemberStatusReporter.Start(consumer, _config, _options, _reporter);

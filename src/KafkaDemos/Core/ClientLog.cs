@@ -9,16 +9,24 @@ namespace KafkaDemos.Core;
 /// producer property is ignored by a consumer (and the reverse) are expected and dropped.
 /// librdkafka reports a broker failure twice, as a log line and through the error callback with
 /// the same words: the error that repeats a line just logged is left out, so each is said once.
+/// A consumer's offset reset, which librdkafka says only in a log line, becomes an <see cref="OffsetResetEvent"/>.
 /// </summary>
 public static class ClientLog
 {
     private static readonly ConditionalWeakTable<Reporter, RecentLines> Logged = new();
 
-    public static Action<T, LogMessage> Handler<T>(Reporter reporter) => (_, message) =>
+    /// <param name="member">Names the consumer in its events when several run in one process.</param>
+    public static Action<T, LogMessage> Handler<T>(Reporter reporter, string? member = null) => (_, message) =>
     {
         if (message.Level > SyslogLevel.Warning) return;
         if (message.Facility == "CONFWARN" && message.Message.Contains("will be ignored by this", StringComparison.Ordinal)) return;
-        Logged.GetOrCreateValue(reporter).Add(WithoutThread(message.Message));
+        string text = WithoutThread(message.Message);
+        Logged.GetOrCreateValue(reporter).Add(text);
+        if (message.Facility == "OFFSET" && OffsetResetLog.TryParse(text, out var reset))
+        {
+            reporter.Emit(reset with { Member = member });
+            return;
+        }
         reporter.Emit(new WarningEvent($"librdkafka {message.Facility}: {message.Message}") { FromClient = true });
     };
 

@@ -151,3 +151,17 @@ public sealed record SkippedEvent(string Topic, int Partition, long Offset, stri
 {
     public override string? ToText() => $"{Prefix}Skipped {Topic}-{Partition}-{Offset}: {Reason}";
 }
+
+/// <summary>
+/// The client moved a partition's position by auto.offset.reset because the broker could not serve
+/// it (out of range, or a log it judged truncated): records are read again (earliest) or skipped
+/// (latest). librdkafka says so only in a log line; <see cref="OffsetResetLog"/> turns that into this.
+/// </summary>
+/// <param name="From">The offset it was at or meant to resume from (a committed offset); null when it had none.</param>
+/// <param name="To">Where it restarts: "beginning", "end" or an offset.</param>
+public sealed record OffsetResetEvent(string Topic, int Partition, long? From, string To, string Reason) : ConsumerEvent("offset_reset")
+{
+    public override string? ToText() =>
+        $"{Prefix}Offset reset: {Topic}-{Partition} restarts at {(To is "beginning" or "end" ? "the " + To : "offset " + To)}" +
+        $"{(From is long f ? $", not at offset {f}" : "")} (auto.offset.reset): {Reason}";
+}

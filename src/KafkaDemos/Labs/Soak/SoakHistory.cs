@@ -33,6 +33,9 @@ public sealed record Ownership(int Process, int Partition, long StartSeq)
 
     /// <summary>One past the highest offset the member processed in this ownership; 0 before the first.</summary>
     public long ProcessedEnd { get; set; }
+
+    /// <summary>The member's client reset its position away from this offset (auto.offset.reset) while it owned the partition; the highest such.</summary>
+    public long? ResetFrom { get; set; }
 }
 
 /// <summary>
@@ -149,6 +152,17 @@ public sealed class SoakHistory
             _commitFailures++;
             foreach (int partition in partitions)
                 if (_open.TryGetValue((process, partition), out int ownership)) _ownerships[ownership].CommitRefused = true;
+        }
+    }
+
+    /// <summary>The member's client reset its position on the partition away from <paramref name="from"/> (auto.offset.reset).</summary>
+    public void OffsetReset(int process, int partition, long from)
+    {
+        lock (_lock)
+        {
+            if (!_open.TryGetValue((process, partition), out int ownership)) return;
+            var owned = _ownerships[ownership];
+            owned.ResetFrom = Math.Max(owned.ResetFrom ?? 0, from);
         }
     }
 

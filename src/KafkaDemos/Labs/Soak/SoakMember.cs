@@ -105,6 +105,10 @@ public sealed class SoakMember : IAsyncDisposable
                 _history.Released(Id, l.Partitions.Select(p => p.Partition.Value), OwnershipEnd.Lost);
                 _output.Emit(l with { Member = Name });
                 break;
+            case OffsetResetEvent reset:
+                if (reset.From is long from) _history.OffsetReset(Id, reset.Partition, from);
+                _output.Emit(reset with { Member = Name });
+                break;
             case ErrorEvent x:
                 _output.Emit(new WarningEvent($"[{Name}] {x.Message}"));
                 break;
