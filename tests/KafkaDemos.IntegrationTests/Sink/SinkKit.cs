@@ -9,15 +9,26 @@ namespace KafkaDemos.IntegrationTests;
 public static class SinkKit
 {
     /// <summary>Produces {"num": n} for n in [from, from+count), n to partition n % partitions; paced by <paramref name="interval"/> when given.</summary>
+    /// <remarks>Unpaced, all are sent and then awaited together (one awaited send at a time waits about linger.ms
+    /// each); idempotence keeps each partition's order.</remarks>
     public static async Task ProduceNumbersAsync(KafkaFixture kafka, string topic, int count, int partitions, int from = 0, TimeSpan? interval = null)
     {
-        using var producer = new ProducerBuilder<string, string>(kafka.ProducerConfig()).Build();
+        var config = kafka.ProducerConfig();
+        config.EnableIdempotence = true;
+        using var producer = new ProducerBuilder<string, string>(config).Build();
+        var sends = new List<Task>(count);
         for (int n = from; n < from + count; n++)
         {
-            await producer.ProduceAsync(new TopicPartition(topic, n % partitions), new Message<string, string> { Key = $"{n}", Value = $"{{\"num\": {n}}}" });
+            var send = producer.ProduceAsync(new TopicPartition(topic, n % partitions), new Message<string, string> { Key = $"{n}", Value = $"{{\"num\": {n}}}" });
             // Pacing, like the course's sleep(5) between sends: the sink is mid-stream when it is killed.
-            if (interval is TimeSpan pause) await Task.Delay(pause);
+            if (interval is TimeSpan pause)
+            {
+                await send;
+                await Task.Delay(pause);
+            }
+            else sends.Add(send);
         }
+        await Task.WhenAll(sends);
     }
 
     /// <summary>The course's question in SQL: rows, and distinct numbers.</summary>
