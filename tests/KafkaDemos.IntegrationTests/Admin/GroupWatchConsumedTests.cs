@@ -40,7 +40,10 @@ public sealed class GroupWatchConsumedTests(KafkaFixture kafka)
             foreach (var member in members.Values) await StopAsync(member);
         }
 
-        var summaries = members.ToDictionary(m => m.Key, m => m.Value.Result(TimeSpan.Zero).Summary.GetProperty("consumed").GetInt64());
+        var results = members.ToDictionary(m => m.Key, m => m.Value.Result(TimeSpan.Zero));
+        foreach (var (client, result) in results)
+            Assert.True(result.OfEvent("summary").Any(), $"{client} ended without its summary: {result}");
+        var summaries = results.ToDictionary(r => r.Key, r => r.Value.Summary.GetProperty("consumed").GetInt64());
         Assert.Equal(Backlog + Later, summaries.Values.Sum());
         foreach (var (client, consumed) in summaries)
             Assert.True(Shown(watch, client) == consumed, $"{client}: its summary says {consumed}, the watch showed {Shown(watch, client)}");
