@@ -73,14 +73,15 @@ public sealed record ConsumeOutcome(
     TimeSpan Elapsed,
     bool Crashed,
     bool Abandoned,
-    long CommitRetries = 0)
+    long CommitRetries = 0,
+    string? ClientError = null)
 {
     /// <summary>
-    /// True when no commit failed for a reason that loses track of progress and the consumer left the
-    /// group cleanly (or was crashed on purpose). A commit refused because the group was rebalancing
+    /// True when no commit failed for a reason that loses track of progress, no client call failed
+    /// outright (<see cref="ClientError"/>), and the consumer left the group cleanly (or was crashed on purpose). A commit refused because the group was rebalancing
     /// is normal Kafka behaviour (the next owner reads those records again) and does not fail the run.
     /// </summary>
-    public bool Succeeded => CommitFailures == 0 && !Abandoned;
+    public bool Succeeded => CommitFailures == 0 && !Abandoned && ClientError is null;
 
     public SummaryEvent ToSummary() => new("consume",
     [
@@ -94,6 +95,7 @@ public sealed record ConsumeOutcome(
         new("commit_retries", CommitRetries),
         new("elapsed_s", Math.Round(Elapsed.TotalSeconds, 2)),
         .. Crashed ? [new KeyValuePair<string, object?>("crashed", true)] : Array.Empty<KeyValuePair<string, object?>>(),
+        .. ClientError is null ? Array.Empty<KeyValuePair<string, object?>>() : [new("client_error", ClientError)],
     ]);
 }
 

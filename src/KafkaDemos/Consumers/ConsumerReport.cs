@@ -40,6 +40,7 @@ public sealed partial class ConsumerReport
     private long _retriesSinceCommit;
     private bool _crashed;
     private bool _abandoned;
+    private string? _clientError;
     private TimeSpan? _elapsed;
     private MemberStatusReporter? _status;
 
@@ -95,6 +96,13 @@ public sealed partial class ConsumerReport
                 lock (_lock) _crashed = true;
                 _reporter.Emit(new WarningEvent($"{Who}crashed on purpose: nothing committed, group not told; it notices after session.timeout.ms"));
             }
+        }
+        catch (KafkaException e)
+        {
+            // A client call that failed outright (Close(), a rebalance handler's call) still ends with the
+            // run's summary, so what was consumed and committed is said; the failure fails the run.
+            lock (_lock) _clientError = $"{e.Error.Code}: {e.Error.Reason}";
+            _reporter.Emit(new ErrorEvent($"{Who}the Kafka client failed: {e.Error.Reason}", e.Error.Code.ToString(), e.Error.IsFatal));
         }
         finally
         {
@@ -256,7 +264,8 @@ public sealed partial class ConsumerReport
                 _elapsed ?? _clock.Elapsed,
                 _crashed,
                 _abandoned,
-                _commitRetries);
+                _commitRetries,
+                _clientError);
         }
     }
 }
