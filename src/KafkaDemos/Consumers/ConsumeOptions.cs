@@ -78,8 +78,9 @@ public sealed record ConsumeOutcome(
 {
     /// <summary>
     /// True when no commit failed for a reason that loses track of progress, no client call failed
-    /// outright (<see cref="ClientError"/>), and the consumer left the group cleanly (or was crashed on purpose). A commit refused because the group was rebalancing
-    /// is normal Kafka behaviour (the next owner reads those records again) and does not fail the run.
+    /// outright (<see cref="ClientError"/>), and the consumer left the group cleanly (or was crashed on
+    /// purpose). A commit refused because the group was rebalancing is normal Kafka behaviour (the next
+    /// owner reads those records again) and does not fail the run.
     /// </summary>
     public bool Succeeded => CommitFailures == 0 && !Abandoned && ClientError is null;
 

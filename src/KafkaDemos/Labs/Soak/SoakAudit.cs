@@ -108,13 +108,13 @@ public static class SoakAudit
         if (before.End is not OwnershipEnd end)
             return $"{Label(history, before.Process)} still owned partition {before.Partition} when {Label(history, now.Process)} processed it again";
         long committed = commits.TryGetValue(again.Partition, out var line) ? line.Before(now.StartSeq) : 0;
-        if (again.Offset < committed && now.ResetFrom is long from && again.Offset < from)
+        if (again.Offset < committed)
         {
+            if (now.ResetFrom is not long from || again.Offset >= from)
+                return $"the group had committed offset {committed} of partition {again.Partition} when {Label(history, now.Process)} was given it";
             cause = ResetCause;
             return null;
         }
-        if (again.Offset < committed)
-            return $"the group had committed offset {committed} of partition {again.Partition} when {Label(history, now.Process)} was given it";
         cause = Describe(end) + (before.CommitRefused ? ", after a refused commit" : "");
         return null;
     }
